@@ -1,0 +1,91 @@
+import { labelPairs } from './names.js'
+import { OVERFLOW } from './request-series.js'
+import { scalarFamily } from './request-families.js'
+import type { SelfRenderedFamily } from './self-rendered-family.js'
+
+interface Source {
+  readonly labels: Readonly<Record<string, string>>
+  readonly pairs: string
+  readonly read: () => number
+}
+
+/**
+ * Counts, per metric, the observations that landed in the overflow series because the metric
+ * already held its maximum number of label sets.
+ */
+export class OverflowCounter {
+  private readonly sources: Source[] = []
+
+  track (metric: string, read: () => number): void {
+    const labels = { metric }
+    this.sources.push({ labels, pairs: labelPairs(labels), read })
+  }
+
+  family (prefix: string): SelfRenderedFamily {
+    return scalarFamily(`${prefix}obs_metrics_cardinality_overflow_total`, 'counter',
+      'Observations recorded in the overflow series because the metric reached its cap on label sets.',
+      () => this.sources, (source) => source.read())
+  }
+}
+
+type LabelArgument = Record<string, string | number | undefined> | undefined
+type Method = (this: unknown, labels: LabelArgument, ...rest: unknown[]) => unknown
+
+// Every prom-client path that records a value goes through one of these (labels(), startTimer()
+// and setToCurrentTime() call them on the instance), so guarding them guards everything.
+const RECORDING_METHODS = ['inc', 'dec', 'set', 'observe', 'zero'] as const
+
+/**
+ * Caps the label sets of a prom-client metric at `max`: a new label set over the cap is recorded
+ * under labels that are all `__overflow__`, and counted in `overflow`.
+ */
+export function capLabelSets (metric: object, labelNames: readonly string[], max: number, overflow: OverflowCounter, name: string): void {
+  if (labelNames.length === 0) return
+  const seen = new Set<string>()
+  const overflowLabels = Object.fromEntries(labelNames.map((label) => [label, OVERFLOW]))
+  let dropped = 0
+  overflow.track(name, () => dropped)
+
+  const keyOf = (labels: Record<string, unknown>): string => {
+    let key = ''
+    for (const label of labelNames) key += `${labels[label] === undefined ? '' : String(labels[label])}\u0000`
+    return key
+  }
+  const guard = (labels: LabelArgument): LabelArgument => {
+    if (labels === null || typeof labels !== 'object') return labels
+    const key = keyOf(labels)
+    if (seen.has(key)) return labels
+    if (seen.size < max) {
+      seen.add(key)
+      return labels
+    }
+    dropped++
+    return overflowLabels
+  }
+
+  const target = metric as Record<string, unknown>
+  for (const methodName of RECORDING_METHODS) {
+    const original = target[methodName] as Method | undefined
+    if (typeof original !== 'function') continue
+    target[methodName] = function (this: unknown, labels: LabelArgument, ...rest: unknown[]) {
+      return original.call(this, guard(labels), ...rest)
+    }
+  }
+  const remove = target.remove as ((...args: unknown[]) => unknown) | undefined
+  if (typeof remove === 'function') {
+    target.remove = function (this: unknown, ...args: unknown[]) {
+      const labels = typeof args[0] === 'object' && args[0] !== null
+        ? args[0] as Record<string, unknown>
+        : Object.fromEntries(labelNames.map((label, i) => [label, args[i]]))
+      seen.delete(keyOf(labels))
+      return remove.apply(this, args)
+    }
+  }
+  const reset = target.reset as (() => unknown) | undefined
+  if (typeof reset === 'function') {
+    target.reset = function (this: unknown) {
+      seen.clear()
+      return reset.call(this)
+    }
+  }
+}

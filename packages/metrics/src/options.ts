@@ -1,0 +1,144 @@
+import type { FastifyRequest } from 'fastify'
+import { Registry } from 'prom-client'
+import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from './buckets.js'
+import { InvalidOptionError, ReservedLabelError } from './errors.js'
+import { assertLabelName, assertMetricName } from './names.js'
+
+/** Who may read the metrics routes: a bearer token, or a function of the request. */
+export type MetricsAuth =
+  | { bearerToken: string }
+  | ((request: FastifyRequest) => boolean | Promise<boolean>)
+
+export interface MetricsPluginOptions {
+  /** Path of the exposition route; `false` to mount it yourself with `app.metrics.render()`. */
+  path?: string | false
+  /** Path of the JSON summary route; `false` for none (`app.metrics.summary()` still works). */
+  summaryPath?: string | false
+  /** Registry to use; by default a new one per Fastify instance. */
+  registry?: Registry
+  /** Prepended to the name of every metric this plugin creates. */
+  prefix?: string
+  /** Labels on every series, e.g. `{ service: 'agent', environment: 'prod' }`. */
+  defaultLabels?: Record<string, string>
+  /** prom-client's process and Node.js metrics. */
+  processMetrics?: boolean
+  /** The RED request metrics. */
+  requestMetrics?: boolean
+  /** Upper bounds of the request duration histogram, in seconds. */
+  buckets?: number[]
+  /** Track requests in flight and requests aborted by the client. */
+  inFlight?: boolean
+  /** Histograms of request and response body size. */
+  sizes?: boolean
+  sizeBuckets?: number[]
+  /** Route templates (exact strings or patterns) that are not measured. */
+  exclude?: Array<string | RegExp>
+  /** The most label sets one metric may hold; more go to one overflow series. */
+  maxLabelSets?: number
+  /** The agent/LLM metrics under `app.metrics.agent`. */
+  agentMetrics?: boolean
+  /** Protects the metrics and summary routes. */
+  auth?: MetricsAuth
+  /** The window of the JSON summary's rates and quantiles, in seconds. */
+  summaryWindowSeconds?: number
+}
+
+export interface ResolvedOptions {
+  path: string | false
+  summaryPath: string | false
+  registry: Registry
+  prefix: string
+  defaultLabels: Readonly<Record<string, string>>
+  processMetrics: boolean
+  requestMetrics: boolean
+  buckets: readonly number[]
+  inFlight: boolean
+  sizes: boolean
+  sizeBuckets: readonly number[]
+  exclude: ReadonlyArray<string | RegExp>
+  maxLabelSets: number
+  agentMetrics: boolean
+  auth: MetricsAuth | undefined
+  summaryWindowSeconds: number
+}
+
+export const defaults = Object.freeze({
+  path: '/metrics',
+  summaryPath: '/metrics/summary',
+  prefix: '',
+  defaultLabels: {},
+  processMetrics: true,
+  requestMetrics: true,
+  buckets: DEFAULT_DURATION_BUCKETS,
+  inFlight: true,
+  sizes: false,
+  sizeBuckets: DEFAULT_SIZE_BUCKETS,
+  exclude: [],
+  maxLabelSets: 2000,
+  agentMetrics: true,
+  summaryWindowSeconds: 60
+})
+
+/** Labels of the request metrics: a default label of the same name would shadow them. */
+export const REQUEST_LABELS = ['method', 'route', 'status_code', 'error_type'] as const
+
+/** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
+export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions {
+  const o = { ...defaults, ...options }
+  for (const key of ['path', 'summaryPath'] as const) {
+    const value = o[key]
+    if (value !== false && (typeof value !== 'string' || !value.startsWith('/'))) {
+      throw new InvalidOptionError(key, 'expected a path starting with "/" or false')
+    }
+  }
+  if (typeof o.prefix !== 'string') throw new InvalidOptionError('prefix', 'expected a string')
+  if (o.prefix !== '') assertMetricName(o.prefix)
+  if (o.registry !== undefined && !(o.registry instanceof Registry)) {
+    throw new InvalidOptionError('registry', 'expected a prom-client Registry')
+  }
+  for (const key of ['processMetrics', 'requestMetrics', 'inFlight', 'sizes', 'agentMetrics'] as const) {
+    if (typeof o[key] !== 'boolean') throw new InvalidOptionError(key, 'expected a boolean')
+  }
+  if (!Number.isInteger(o.maxLabelSets) || o.maxLabelSets < 1) throw new InvalidOptionError('maxLabelSets', 'expected a positive integer')
+  if (!(typeof o.summaryWindowSeconds === 'number' && o.summaryWindowSeconds >= 1)) {
+    throw new InvalidOptionError('summaryWindowSeconds', 'expected a number of seconds, at least 1')
+  }
+  if (!Array.isArray(o.exclude) || !o.exclude.every((rule) => typeof rule === 'string' || rule instanceof RegExp)) {
+    throw new InvalidOptionError('exclude', 'expected an array of route templates (strings) and RegExps')
+  }
+  return {
+    ...o,
+    registry: o.registry ?? new Registry(),
+    defaultLabels: resolveDefaultLabels(o.defaultLabels),
+    buckets: validateBuckets(o.buckets, 'buckets'),
+    sizeBuckets: validateBuckets(o.sizeBuckets, 'sizeBuckets'),
+    auth: resolveAuth(o.auth)
+  }
+}
+
+function resolveDefaultLabels (labels: unknown): Record<string, string> {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw new InvalidOptionError('defaultLabels', 'expected an object of label names to string values')
+  }
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(labels)) {
+    assertLabelName(name, 'defaultLabels')
+    if (name === 'le' || name === 'quantile' || (REQUEST_LABELS as readonly string[]).includes(name)) {
+      throw new ReservedLabelError(name, 'defaultLabels', 'the request metrics or Prometheus use it on their own series')
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new InvalidOptionError(`defaultLabels.${name}`, 'expected a string')
+    }
+    out[name] = String(value)
+  }
+  return Object.freeze(out)
+}
+
+function resolveAuth (auth: unknown): MetricsAuth | undefined {
+  if (auth === undefined || typeof auth === 'function') return auth as MetricsAuth | undefined
+  const token = (auth as { bearerToken?: unknown } | null)?.bearerToken
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new InvalidOptionError('auth', 'expected { bearerToken: string } or a function (request) => boolean')
+  }
+  return { bearerToken: token }
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Registry } from 'prom-client'
+import { AgentMetrics } from './agent-metrics.js'
+import { createAppMetrics, type AppMetrics } from './app-metrics.js'
+import { authHook } from './auth.js'
+import { OverflowCounter } from './cardinality.js'
+import { DuplicateMetricError, InvalidOptionError } from './errors.js'
+import { CONTENT_TYPE, negotiateFormat } from './negotiate.js'
+import { type MetricsPluginOptions, resolveOptions } from './options.js'
+import { renderRegistry } from './render-registry.js'
+import { registerProcessMetrics } from './process-metrics.js'
+import { requestFamilies } from './request-families.js'
+import { type ExemplarSource, installRequestHooks } from './request-hooks.js'
+import { SeriesTable } from './request-series.js'
+import { type MetricsSummary, RequestSummary } from './request-summary.js'
+import type { SelfRenderedFamily } from './self-rendered-family.js'
+import { createTimed, type Timed } from './timed.js'
+
+export interface Exposition {
+  contentType: string
+  body: string
+}
+
+/** What the plugin adds to the Fastify instance as `app.metrics`. */
+export interface ObsMetrics extends AppMetrics {
+  /** The registry of this instance: every metric of the plugin and of the app is in it. */
+  readonly registry: Registry
+  /** Agent/LLM metrics; throws OBS_METRICS_INVALID_OPTION when `agentMetrics` is false. */
+  readonly agent: AgentMetrics
+  /** Wraps a function so that its duration, outcome, errors and in-flight count are recorded. */
+  readonly timed: Timed
+  /** Rates, error ratios and duration quantiles per route, over the summary window. */
+  requestSummary (): MetricsSummary
+  /** The exposition in the format the Accept header asks for, for mounting it elsewhere. */
+  render (accept?: string | string[]): Promise<Exposition>
+  /** Supplies exemplar labels (a trace id) for the request duration histogram. */
+  setExemplarSource (source: ExemplarSource | undefined): void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ObsMetrics
+  }
+  interface FastifyContextConfig {
+    /** `false` leaves the route out of the request metrics. */
+    metrics?: boolean
+  }
+}
+
+const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsMetrics (app: FastifyInstance, options: MetricsPluginOptions) {
+  const o = resolveOptions(options)
+  const { registry, prefix } = o
+  const overflow = new OverflowCounter()
+  const takenLabels = new Map(Object.keys(o.defaultLabels).map((name) => [name, 'it is a default label of every series']))
+  const appMetrics = createAppMetrics({ registry, prefix, maxLabelSets: o.maxLabelSets, takenLabels, overflow })
+
+  const register = (family: SelfRenderedFamily): void => {
+    if (registry.getSingleMetric(family.name) !== undefined) throw new DuplicateMetricError(family.name)
+    registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0])
+  }
+
+  if (o.processMetrics) registerProcessMetrics(registry, prefix)
+
+  const table = new SeriesTable({
+    durationBuckets: o.buckets,
+    sizeBuckets: o.sizes ? o.sizeBuckets : undefined,
+    maxLabelSets: o.maxLabelSets
+  })
+  const exemplars: { source: ExemplarSource | undefined } = { source: undefined }
+  if (o.requestMetrics) {
+    for (const family of requestFamilies(table, { prefix, inFlight: o.inFlight })) register(family)
+    overflow.track(`${prefix}http_requests_total`, () => table.overflow?.duration.count ?? 0)
+    overflow.track(`${prefix}http_request_errors_total`, () => table.errorOverflow?.count ?? 0)
+    installRequestHooks(app, table, { inFlight: o.inFlight, sizes: o.sizes, exclude: o.exclude, exemplars })
+  }
+  register(overflow.family(prefix))
+
+  const agent = o.agentMetrics ? new AgentMetrics(appMetrics) : undefined
+  const timed = createTimed(appMetrics, () => agent, app.log)
+
+  const summary = new RequestSummary(table, o.summaryWindowSeconds)
+  const ticker = setInterval(() => summary.tick(), (o.summaryWindowSeconds * 1000) / 6).unref()
+  app.addHook('onClose', async () => clearInterval(ticker))
+
+  const onCollectError = (metric: string, error: unknown): void => {
+    app.log.warn({ err: error, metric }, '@obs/metrics: collecting a metric failed; it is left out of this scrape')
+  }
+  const render = async (accept?: string | string[]): Promise<Exposition> => {
+    const format = negotiateFormat(accept)
+    const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
+    return { contentType: CONTENT_TYPE[format], body }
+  }
+
+  const api: ObsMetrics = {
+    ...appMetrics,
+    registry,
+    get agent (): AgentMetrics {
+      if (agent === undefined) throw new InvalidOptionError('agentMetrics', 'agent metrics are off; register with agentMetrics: true')
+      return agent
+    },
+    timed,
+    requestSummary: () => summary.summary(),
+    render,
+    setExemplarSource (source) {
+      if (source !== undefined && typeof source !== 'function') throw new InvalidOptionError('exemplar source', 'expected a function or undefined')
+      exemplars.source = source
+    }
+  }
+  app.decorate('metrics', api)
+
+  // Both routes are left out of the request metrics and share the auth hook.
+  const onRequest = o.auth === undefined ? undefined : authHook(o.auth)
+  const serve = (url: string, handler: RouteHandlerMethod): void => {
+    app.route({ method: 'GET', url, config: { metrics: false }, ...(onRequest === undefined ? {} : { onRequest }), handler })
+  }
+  if (o.path !== false) {
+    serve(o.path, async (request, reply) => {
+      const { contentType, body } = await render(request.headers.accept)
+      reply.header('cache-control', 'no-store').type(contentType)
+      return body
+    })
+  }
+  if (o.summaryPath !== false) {
+    serve(o.summaryPath, async (_request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return summary.summary()
+    })
+  }
+}
+
+export default fp(obsMetrics, { fastify: '5.x', name: '@obs/metrics' })
+export { obsMetrics }

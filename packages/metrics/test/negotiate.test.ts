@@ -1,0 +1,37 @@
+import { test } from 'tap'
+import { CONTENT_TYPE, negotiateFormat } from '../src/negotiate.js'
+
+test('the Prometheus text format is the default', async (t) => {
+  t.equal(negotiateFormat(undefined), 'prometheus')
+  t.equal(negotiateFormat(''), 'prometheus')
+  t.equal(negotiateFormat('*/*'), 'prometheus')
+  t.equal(negotiateFormat('text/plain;version=0.0.4'), 'prometheus')
+  t.equal(negotiateFormat('application/json'), 'prometheus')
+})
+
+test('OpenMetrics when Prometheus asks for it first', async (t) => {
+  // The Accept header Prometheus 2.x sends on every scrape.
+  const prometheus = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+  t.equal(negotiateFormat(prometheus), 'openmetrics')
+  t.equal(negotiateFormat('application/openmetrics-text'), 'openmetrics')
+  t.equal(negotiateFormat('Application/OpenMetrics-Text; Version=1.0.0'), 'openmetrics')
+  t.equal(negotiateFormat(['text/plain;q=0.1', 'application/openmetrics-text']), 'openmetrics')
+})
+
+test('q values decide, and a version we do not write is not chosen', async (t) => {
+  t.equal(negotiateFormat('application/openmetrics-text;q=0.2,text/plain;q=0.9'), 'prometheus')
+  t.equal(negotiateFormat('application/openmetrics-text;q=0'), 'prometheus')
+  t.equal(negotiateFormat('application/openmetrics-text;version=2.0.0'), 'prometheus')
+})
+
+test('malformed and hostile Accept headers fall back to text and never throw', async (t) => {
+  t.equal(negotiateFormat('application/openmetrics-text;q=banana'), 'prometheus')
+  t.equal(negotiateFormat(';;;,,,=openmetrics=;q='), 'prometheus')
+  t.equal(negotiateFormat('text/plain,' + 'a;'.repeat(100_000) + 'application/openmetrics-text'), 'prometheus')
+  t.equal(negotiateFormat('\u0000application/openmetrics-text\n'), 'prometheus')
+})
+
+test('content types are the registered ones', async (t) => {
+  t.equal(CONTENT_TYPE.prometheus, 'text/plain; version=0.0.4; charset=utf-8')
+  t.equal(CONTENT_TYPE.openmetrics, 'application/openmetrics-text; version=1.0.0; charset=utf-8')
+})

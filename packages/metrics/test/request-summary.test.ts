@@ -1,0 +1,76 @@
+import { test } from 'tap'
+import { histogramQuantile } from '../src/histogram-quantile.js'
+import { RequestSummary } from '../src/request-summary.js'
+import { SeriesTable } from '../src/request-series.js'
+import { buildApp } from './helpers.js'
+
+test('histogramQuantile interpolates as PromQL histogram_quantile does', async (t) => {
+  const bounds = [0.1, 0.5, 1]
+  // 10 observations: 4 ≤ 0.1, 4 in (0.1, 0.5], 2 in (0.5, 1], none above.
+  const counts = [4, 4, 2, 0]
+  t.equal(histogramQuantile(0.4, bounds, counts), 0.1)
+  t.equal(histogramQuantile(0.2, bounds, counts), 0.05)
+  t.ok(Math.abs(histogramQuantile(0.6, bounds, counts) - 0.3) < 1e-12)
+  t.ok(Math.abs(histogramQuantile(0.9, bounds, counts) - 0.75) < 1e-12)
+  t.equal(histogramQuantile(0.99, [0.1, 0.5], [1, 0, 9]), 0.5, 'in the +Inf bucket: the highest finite bound')
+  t.ok(Number.isNaN(histogramQuantile(0.5, bounds, [0, 0, 0, 0])), 'no observations: NaN')
+  t.equal(histogramQuantile(-1, bounds, counts), -Infinity)
+  t.equal(histogramQuantile(2, bounds, counts), Infinity)
+  t.equal(histogramQuantile(0.5, [-1, 0, 1], [2, 0, 0, 0]), -1, 'a first bucket with a negative bound')
+})
+
+test('the summary covers the window: rate, error ratio and quantiles from bucket deltas', async (t) => {
+  let now = 0
+  const table = new SeriesTable({ durationBuckets: [0.1, 1], sizeBuckets: undefined, maxLabelSets: 100 })
+  const summary = new RequestSummary(table, 60, () => now)
+  const state = table.methodState('/users/:id', 'GET')
+  // Old traffic, outside the window later: 100 fast successes.
+  for (let i = 0; i < 100; i++) state.series(200).duration.observe(0.05)
+  now = 10_000
+  summary.tick()
+  now = 70_000
+  summary.tick()
+  // Traffic inside the window: 8 slow successes, 2 server errors.
+  for (let i = 0; i < 8; i++) state.series(200).duration.observe(0.5)
+  for (let i = 0; i < 2; i++) state.series(503).duration.observe(0.05)
+  now = 80_000
+
+  const [route] = summary.summary().routes
+  t.equal(route!.method, 'GET')
+  t.equal(route!.route, '/users/:id')
+  t.equal(route!.requestsTotal, 110)
+  t.equal(route!.requests, 10)
+  t.equal(route!.rate, 10 / 60)
+  t.equal(route!.errorRatio, 0.2)
+  t.equal(route!.p50, 0.1 + 0.9 * ((5 - 2) / 8))
+  t.equal(summary.summary().windowSeconds, 60)
+})
+
+test('a route without requests in the window has null ratios and quantiles', async (t) => {
+  const table = new SeriesTable({ durationBuckets: [0.1], sizeBuckets: undefined, maxLabelSets: 10 })
+  table.methodState('/idle', 'GET')
+  const [route] = new RequestSummary(table, 60).summary().routes
+  t.same({ requests: route!.requests, errorRatio: route!.errorRatio, p99: route!.p99 }, { requests: 0, errorRatio: null, p99: null })
+})
+
+test('GET /metrics/summary serves it as JSON, and app.metrics.requestSummary() returns the same', async (t) => {
+  const app = await buildApp()
+  app.get('/ok', async () => 'x')
+  app.get('/fail', async (_request, reply) => reply.code(500).send())
+  await app.inject('/ok')
+  await app.inject('/ok')
+  await app.inject('/ok')
+  await app.inject('/fail')
+  const response = await app.inject('/metrics/summary')
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /application\/json/)
+  const body = response.json()
+  const ok = body.routes.find((r: { route: string, method: string }) => r.route === '/ok' && r.method === 'GET')
+  const fail = body.routes.find((r: { route: string, method: string }) => r.route === '/fail' && r.method === 'GET')
+  t.equal(ok.requests, 3)
+  t.equal(ok.errorRatio, 0)
+  t.equal(fail.errorRatio, 1)
+  t.ok(ok.p99 > 0 && ok.p99 <= 0.005)
+  t.equal(app.metrics.requestSummary().routes.length, body.routes.length)
+  t.equal((await (await import('./helpers.js')).buildApp({ summaryPath: false })).printRoutes().includes('summary'), false)
+})

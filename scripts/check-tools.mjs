@@ -1,0 +1,31 @@
+// The tests run real Prometheus, promtool and Alertmanager binaries (Debian's `prometheus` and
+// `prometheus-alertmanager`). When one is missing, install them if we may (root with apt-get),
+// else stop with the command to run. Tests never skip for a missing binary.
+import { execFileSync } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { delimiter, join } from 'node:path'
+
+const needed = [['prometheus', 'PROMETHEUS'], ['promtool', 'PROMTOOL'], ['prometheus-alertmanager', 'ALERTMANAGER', 'alertmanager']]
+
+const onPath = (names) => (process.env.PATH ?? '').split(delimiter).some((dir) => names.some((name) => {
+  try {
+    accessSync(join(dir, name), constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}))
+
+const missing = needed.filter(([name, envVar, ...aliases]) => !process.env[envVar] && !onPath([name, ...aliases]))
+if (missing.length > 0) {
+  const packages = ['prometheus', 'prometheus-alertmanager']
+  const canInstall = process.getuid?.() === 0 && onPath(['apt-get'])
+  if (!canInstall) {
+    console.error(`Missing ${missing.map(([name]) => name).join(', ')}. Install them with:\n  sudo apt-get install -y ${packages.join(' ')}`)
+    process.exit(1)
+  }
+  console.log(`Installing ${packages.join(' ')} with apt-get (the tests run them for real)…`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env })
+}
