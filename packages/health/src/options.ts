@@ -1,0 +1,142 @@
+import type { FastifyRequest } from 'fastify'
+import { InvalidOptionError } from './errors.js'
+import type { CheckDefinition } from './registered-check.js'
+
+/** Process pressure thresholds; `false` turns one off. Sampled by @fastify/under-pressure. */
+export interface PressureOptions {
+  /** Mean event-loop delay in ms over the last second. */
+  maxEventLoopDelay?: number | false
+  /** Event-loop utilisation, 0 to 1. */
+  maxEventLoopUtilization?: number | false
+  maxHeapUsedBytes?: number | false
+  maxRssBytes?: number | false
+  /** Answer 503 on every route (health routes excepted) while under pressure. */
+  shedLoad?: boolean
+}
+
+export interface ShutdownOptions {
+  /** Signals that start a graceful shutdown, then exit; `false` for none (call `app.health.shutdown()`). */
+  signals?: NodeJS.Signals[] | false
+  /** How long readiness reports 503 while every other route keeps serving, before the server closes. */
+  drainDelayMs?: number
+  /** After a signal: exit with code 1 if closing takes longer than this. */
+  timeoutMs?: number
+}
+
+export interface HealthPluginOptions {
+  /** Prefix of the routes: `/health/live`, `/health/ready`, `/health/startup`. */
+  prefix?: string
+  /** A whole probe answers within this; keep it under the probe's timeoutSeconds (1 s by default). */
+  deadlineMs?: number
+  /** Default timeout of one check run. */
+  checkTimeoutMs?: number
+  /** Checks to register at once, as `app.health.addCheck` takes them. */
+  checks?: CheckDefinition[]
+  /** Whether bodies show each check's details and errors: on a public port, say `never`. */
+  exposeDetails?: 'always' | 'never' | ((request: FastifyRequest) => boolean)
+  /** Reported in bodies; by default the `npm_package_version` of the running app, if any. */
+  version?: string
+  /** Liveness fails when the event loop has been stalled longer than this (ms); `false` for no such check. */
+  maxEventLoopStallMs?: number | false
+  /** Readiness fails under process pressure; `false` to ignore pressure. */
+  pressure?: PressureOptions | false
+  /** The startup probe fails for good if startup has not succeeded within this (ms). */
+  startupTimeoutMs?: number | false
+  shutdown?: ShutdownOptions
+}
+
+export interface ResolvedPressure {
+  maxEventLoopDelay: number
+  maxEventLoopUtilization: number
+  maxHeapUsedBytes: number
+  maxRssBytes: number
+  shedLoad: boolean
+}
+
+export interface ResolvedOptions {
+  prefix: string
+  deadlineMs: number
+  checkTimeoutMs: number
+  checks: CheckDefinition[]
+  exposeDetails: 'always' | 'never' | ((request: FastifyRequest) => boolean)
+  version: string
+  maxEventLoopStallMs: number | false
+  pressure: ResolvedPressure | false
+  startupTimeoutMs: number | false
+  shutdown: { signals: NodeJS.Signals[] | false, drainDelayMs: number, timeoutMs: number }
+}
+
+export const defaults = Object.freeze({
+  prefix: '/health',
+  deadlineMs: 800,
+  checkTimeoutMs: 500,
+  checks: [] as CheckDefinition[],
+  exposeDetails: 'always' as const,
+  maxEventLoopStallMs: 5000,
+  pressure: Object.freeze({ maxEventLoopDelay: 1000, maxEventLoopUtilization: 0.98, maxHeapUsedBytes: false, maxRssBytes: false, shedLoad: false }),
+  startupTimeoutMs: false as const,
+  shutdown: Object.freeze({ signals: false as const, drainDelayMs: 5000, timeoutMs: 30_000 })
+})
+
+const positive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
+
+function limit (name: string, value: unknown): number | false {
+  if (value === false) return false
+  if (!positive(value)) throw new InvalidOptionError(name, 'expected a positive number or false')
+  return value
+}
+
+/** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
+export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
+  const o = { ...defaults, ...options }
+  if (typeof o.prefix !== 'string' || (o.prefix !== '' && (!o.prefix.startsWith('/') || o.prefix.endsWith('/')))) {
+    throw new InvalidOptionError('prefix', 'expected "" or a path that starts with "/" and does not end with one')
+  }
+  if (!positive(o.deadlineMs)) throw new InvalidOptionError('deadlineMs', 'expected a positive number of ms')
+  if (!positive(o.checkTimeoutMs)) throw new InvalidOptionError('checkTimeoutMs', 'expected a positive number of ms')
+  if (!Array.isArray(o.checks)) throw new InvalidOptionError('checks', 'expected an array of check definitions')
+  if (!(o.exposeDetails === 'always' || o.exposeDetails === 'never' || typeof o.exposeDetails === 'function')) {
+    throw new InvalidOptionError('exposeDetails', 'expected "always", "never" or a function of the request')
+  }
+  const version = o.version ?? process.env.npm_package_version ?? 'unknown'
+  if (typeof version !== 'string') throw new InvalidOptionError('version', 'expected a string')
+
+  let pressure: ResolvedPressure | false = false
+  if (o.pressure !== false) {
+    if (o.pressure === null || typeof o.pressure !== 'object') throw new InvalidOptionError('pressure', 'expected an object or false')
+    const p = { ...defaults.pressure, ...o.pressure }
+    if (typeof p.shedLoad !== 'boolean') throw new InvalidOptionError('pressure.shedLoad', 'expected a boolean')
+    const eventLoopUtilization = limit('pressure.maxEventLoopUtilization', p.maxEventLoopUtilization)
+    if (eventLoopUtilization !== false && eventLoopUtilization > 1) {
+      throw new InvalidOptionError('pressure.maxEventLoopUtilization', 'expected a fraction between 0 and 1')
+    }
+    // 0 means "not checked", as @fastify/under-pressure reads its own thresholds.
+    pressure = {
+      maxEventLoopDelay: limit('pressure.maxEventLoopDelay', p.maxEventLoopDelay) || 0,
+      maxEventLoopUtilization: eventLoopUtilization || 0,
+      maxHeapUsedBytes: limit('pressure.maxHeapUsedBytes', p.maxHeapUsedBytes) || 0,
+      maxRssBytes: limit('pressure.maxRssBytes', p.maxRssBytes) || 0,
+      shedLoad: p.shedLoad
+    }
+  }
+
+  const s = { ...defaults.shutdown, ...o.shutdown }
+  if (s.signals !== false && !(Array.isArray(s.signals) && s.signals.every((signal) => typeof signal === 'string' && signal.startsWith('SIG')))) {
+    throw new InvalidOptionError('shutdown.signals', 'expected an array of signal names such as ["SIGTERM"], or false')
+  }
+  if (typeof s.drainDelayMs !== 'number' || !(s.drainDelayMs >= 0)) throw new InvalidOptionError('shutdown.drainDelayMs', 'expected a number of ms, 0 or more')
+  if (!positive(s.timeoutMs)) throw new InvalidOptionError('shutdown.timeoutMs', 'expected a positive number of ms')
+
+  return {
+    prefix: o.prefix,
+    deadlineMs: o.deadlineMs,
+    checkTimeoutMs: o.checkTimeoutMs,
+    checks: o.checks,
+    exposeDetails: o.exposeDetails,
+    version,
+    maxEventLoopStallMs: limit('maxEventLoopStallMs', o.maxEventLoopStallMs),
+    pressure,
+    startupTimeoutMs: limit('startupTimeoutMs', o.startupTimeoutMs),
+    shutdown: { signals: s.signals === false ? false : [...s.signals], drainDelayMs: s.drainDelayMs, timeoutMs: s.timeoutMs }
+  }
+}

@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { type BodyMeta, healthJsonBody, jsonBody, wantsHealthJson } from './body.js'
+import { CheckRegistry } from './check-registry.js'
+import { eventLoopStallCheck } from './event-loop-check.js'
+import { exportCheckMetrics } from './health-metrics.js'
+import { type HealthPluginOptions, resolveOptions } from './options.js'
+import { PROBE_PRESSURE_CONFIG, setupPressure } from './pressure.js'
+import type { ProbeReport } from './probe-report.js'
+import { type Lifecycle, ProbeEvaluator } from './probes.js'
+import type { CheckDefinition, Probe } from './registered-check.js'
+import { GracefulShutdown } from './shutdown.js'
+
+/** What the plugin adds to the Fastify instance as `app.health`. */
+export interface ObsHealth {
+  /** Registers a check; a bad definition or a duplicate name is a coded error. */
+  addCheck (definition: CheckDefinition): void
+  /** Runs a probe as its route would, without the HTTP part. */
+  probe (probe: Probe): Promise<ProbeReport>
+  /** Readiness fails at once, other routes serve for the drain delay, then the app closes. */
+  shutdown (): Promise<void>
+  /** True from the start of a shutdown (or of `app.close()`). */
+  readonly draining: boolean
+  /** True once the startup probe has passed. */
+  readonly started: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    health: ObsHealth
+  }
+}
+
+const PROBES: readonly Probe[] = ['live', 'ready', 'startup']
+
+const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHealth (app: FastifyInstance, options: HealthPluginOptions) {
+  const o = resolveOptions(options)
+  const checks = new CheckRegistry(o.deadlineMs, o.checkTimeoutMs, app.log)
+  const lifecycle: Lifecycle = { ready: false, started: false, startupFailed: undefined, draining: false }
+
+  const eventLoop = o.maxEventLoopStallMs === false ? undefined : eventLoopStallCheck(o.maxEventLoopStallMs)
+  if (eventLoop !== undefined) checks.add({ name: 'event-loop', check: eventLoop.check, probes: ['live'], critical: true })
+  for (const definition of o.checks) checks.add(definition)
+
+  const pressure = o.pressure === false ? () => undefined : await setupPressure(app, o.pressure)
+  const probes = new ProbeEvaluator(checks, lifecycle, o.deadlineMs, pressure)
+  const shutdown = new GracefulShutdown(app, lifecycle, o.shutdown)
+
+  app.decorate('health', {
+    addCheck: (definition: CheckDefinition) => { checks.add(definition) },
+    probe: (probe: Probe) => probes.evaluate(probe),
+    shutdown: () => shutdown.shutdown(),
+    get draining () { return lifecycle.draining },
+    get started () { return lifecycle.started }
+  } satisfies ObsHealth)
+
+  // While draining, every response asks its keep-alive client to reconnect (HTTP/1 only: HTTP/2
+  // forbids the header), so that by the time the server closes no idle connection is left.
+  app.addHook('onSend', function closeConnectionsWhileDraining (request, reply, payload, done) {
+    if (lifecycle.draining && request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
+    done(null, payload)
+  })
+
+  let startupTimer: NodeJS.Timeout | undefined
+  if (o.startupTimeoutMs !== false) {
+    const limit = o.startupTimeoutMs
+    startupTimer = setTimeout(() => {
+      if (lifecycle.started) return
+      lifecycle.startupFailed = `startup did not succeed within ${limit} ms`
+      app.log.error({ startupTimeoutMs: limit }, `@obs/health: ${lifecycle.startupFailed}`)
+    }, limit).unref()
+  }
+  app.addHook('onReady', async () => {
+    lifecycle.ready = true
+    checks.start()
+    exportCheckMetrics(app, checks)
+    shutdown.installSignalHandlers()
+  })
+  app.addHook('preClose', async () => { lifecycle.draining = true })
+  app.addHook('onClose', async () => {
+    clearTimeout(startupTimer)
+    checks.stop()
+    eventLoop?.stop()
+    shutdown.removeSignalHandlers()
+  })
+
+  const started = Date.now()
+  const meta = (): BodyMeta => ({ version: o.version, uptimeSeconds: Math.round((Date.now() - started) / 100) / 10 })
+  const showDetails = (request: FastifyRequest): boolean => {
+    const { exposeDetails } = o
+    if (typeof exposeDetails !== 'function') return exposeDetails === 'always'
+    try {
+      return exposeDetails(request) === true
+    } catch (error) {
+      request.log.warn({ err: error }, '@obs/health: exposeDetails threw; details hidden')
+      return false
+    }
+  }
+
+  for (const probe of PROBES) {
+    app.route({
+      method: 'GET',
+      url: `${o.prefix}/${probe}`,
+      // Probes stay out of the request metrics and traces (a deploy's 503s are not an outage),
+      // and through when under-pressure sheds load.
+      config: { metrics: false, tracing: false, ...PROBE_PRESSURE_CONFIG } as Record<string, unknown>,
+      handler: async (request, reply) => {
+        const report = await probes.evaluate(probe)
+        const ietf = wantsHealthJson(request.headers.accept)
+        reply
+          .code(report.status === 'unhealthy' ? 503 : 200)
+          .header('cache-control', 'no-store')
+          .type(ietf ? 'application/health+json; charset=utf-8' : 'application/json; charset=utf-8')
+        return (ietf ? healthJsonBody : jsonBody)(report, showDetails(request), meta())
+      }
+    })
+  }
+}
+
+export default fp(obsHealth, { fastify: '5.x', name: '@obs/health' })
+export { obsHealth }

@@ -1,0 +1,73 @@
+import type { CheckFunction, CheckOutcome, CheckResult } from './check-result.js'
+
+const MAX_ERROR_LENGTH = 500
+
+/**
+ * Runs a check once, bounded by `timeoutMs`. Whatever the check does — returns, throws anything
+ * (not only Errors), rejects, or never settles — this resolves with a result and never rejects.
+ * On timeout the check's signal is aborted so it can let go of what it holds.
+ */
+export function runCheck (check: CheckFunction, timeoutMs: number): Promise<CheckResult> {
+  const started = performance.now()
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+
+  const timedOut = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => {
+      const error = `timed out after ${timeoutMs} ms`
+      controller.abort(new Error(error))
+      resolve(result(started, { status: 'fail', error }))
+    }, timeoutMs)
+  })
+  const ran = (async (): Promise<CheckResult> => {
+    try {
+      return result(started, interpret(await check({ signal: controller.signal })))
+    } catch (error) {
+      return result(started, { status: 'fail', error: describeError(error) })
+    }
+  })()
+
+  return Promise.race([ran, timedOut]).finally(() => clearTimeout(timer))
+}
+
+function result (started: number, outcome: Omit<CheckResult, 'durationMs' | 'finishedAt'>): CheckResult {
+  return { ...outcome, durationMs: Math.round((performance.now() - started) * 1000) / 1000, finishedAt: Date.now() }
+}
+
+function interpret (outcome: CheckOutcome): Omit<CheckResult, 'durationMs' | 'finishedAt'> {
+  if (outcome === false) return { status: 'fail', error: 'the check returned false' }
+  if (outcome === null || typeof outcome !== 'object') return { status: 'pass' }
+  const status = outcome.status === 'warn' || outcome.status === 'fail' ? outcome.status : 'pass'
+  return {
+    status,
+    ...(outcome.details === undefined ? {} : { details: outcome.details }),
+    ...(typeof outcome.observedValue === 'number' ? { observedValue: outcome.observedValue } : {}),
+    ...(typeof outcome.observedUnit === 'string' ? { observedUnit: outcome.observedUnit } : {}),
+    ...(typeof outcome.measurement === 'string' ? { measurement: outcome.measurement } : {}),
+    ...(status === 'fail' ? { error: 'the check reported fail' } : {})
+  }
+}
+
+/** A one-line reason for anything that was thrown, bounded, and never throwing itself. */
+export function describeError (error: unknown): string {
+  let text: string
+  try {
+    if (error instanceof Error) {
+      text = describeErrorObject(error)
+      // fetch says only "fetch failed": the reason (ECONNREFUSED, a TLS error) is its cause.
+      if (error.cause instanceof Error) text += ` (cause: ${describeErrorObject(error.cause)})`
+    } else if (typeof error === 'symbol') {
+      text = `thrown: ${error.toString()}`
+    } else {
+      text = `thrown: ${typeof error === 'object' && error !== null ? JSON.stringify(error) : String(error)}`
+    }
+  } catch {
+    text = `thrown: a value that cannot be described (${typeof error})`
+  }
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text
+}
+
+function describeErrorObject (error: Error): string {
+  const code = (error as { code?: unknown }).code
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`
+}

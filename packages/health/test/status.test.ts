@@ -1,0 +1,109 @@
+import { test } from 'tap'
+import { buildApp } from './helpers.js'
+
+test('status transitions: healthy 200, degraded 200, unhealthy 503, and back', async (t) => {
+  const app = await buildApp({ version: '1.2.3' })
+  const state = { db: true, cache: true }
+  app.health.addCheck({ name: 'db', check: () => state.db, critical: true })
+  app.health.addCheck({ name: 'cache', check: () => state.cache, critical: false })
+  await app.ready()
+
+  const probe = async (): Promise<{ code: number, status: string }> => {
+    const response = await app.inject('/health/ready')
+    return { code: response.statusCode, status: response.json().status }
+  }
+  t.same(await probe(), { code: 200, status: 'healthy' })
+  state.cache = false
+  t.same(await probe(), { code: 200, status: 'degraded' })
+  state.db = false
+  t.same(await probe(), { code: 503, status: 'unhealthy' })
+  state.cache = true
+  t.same(await probe(), { code: 503, status: 'unhealthy' })
+  state.db = true
+  t.same(await probe(), { code: 200, status: 'healthy' })
+  await app.close()
+})
+
+test('the body carries status, checks, timestamp, total duration, version and uptime', async (t) => {
+  const app = await buildApp({ version: '1.2.3' })
+  app.health.addCheck({ name: 'db', check: () => ({ details: { pool: 4 } }) })
+  await app.ready()
+  const response = await app.inject('/health/ready')
+  t.equal(response.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(response.headers['cache-control'], 'no-store')
+  const body = response.json()
+  t.equal(body.status, 'healthy')
+  t.equal(body.probe, 'ready')
+  t.equal(body.version, '1.2.3')
+  t.ok(body.uptimeSeconds >= 0)
+  t.ok(Date.parse(body.timestamp) > 0)
+  t.ok(body.durationMs >= 0)
+  t.same(Object.keys(body.checks.db).sort(), ['critical', 'details', 'durationMs', 'status'])
+  t.same(body.checks.db.details, { pool: 4 })
+  await app.close()
+})
+
+test('HEAD answers every probe with the status code and no body', async (t) => {
+  const app = await buildApp()
+  app.health.addCheck({ name: 'db', check: () => false })
+  await app.ready()
+  for (const [probe, code] of [['live', 200], ['ready', 503], ['startup', 200]] as const) {
+    const response = await app.inject({ method: 'HEAD', url: `/health/${probe}` })
+    t.equal(response.statusCode, code, probe)
+    t.equal(response.body, '')
+  }
+  await app.close()
+})
+
+test('application/health+json gets the IETF draft format: pass/warn/fail, checks keyed component:measurement', async (t) => {
+  const app = await buildApp({ version: '2.0.0' })
+  app.health.addCheck({ name: 'db', check: () => true })
+  app.health.addCheck({ name: 'queue', check: () => ({ status: 'warn', measurement: 'depth', observedValue: 42, observedUnit: 'items' }), critical: false })
+  app.health.addCheck({ name: 'search', check: () => { throw new Error('down') }, critical: false })
+  await app.ready()
+  const response = await app.inject({ url: '/health/ready', headers: { accept: 'application/health+json' } })
+  t.equal(response.statusCode, 200)
+  t.equal(response.headers['content-type'], 'application/health+json; charset=utf-8')
+  const body = response.json()
+  t.equal(body.status, 'warn')
+  t.equal(body.version, '2.0.0')
+  t.same(Object.keys(body.checks).sort(), ['db:responseTime', 'queue:depth', 'search:responseTime'])
+  t.match(body.checks['db:responseTime'][0], { componentId: 'db', status: 'pass', observedUnit: 'ms' })
+  t.match(body.checks['queue:depth'][0], { status: 'warn', observedValue: 42, observedUnit: 'items' })
+  t.match(body.checks['search:responseTime'][0], { status: 'fail', output: 'Error: down' })
+  t.ok(Date.parse(body.checks['db:responseTime'][0].time) > 0)
+
+  app.health.addCheck({ name: 'critical-down', check: () => false })
+  const failing = await app.inject({ url: '/health/ready', headers: { accept: 'application/health+json' } })
+  t.equal(failing.statusCode, 503)
+  t.equal(failing.json().status, 'fail')
+  await app.close()
+})
+
+test('details can be hidden, always or per request; a throwing decider hides them', async (t) => {
+  const never = await buildApp({ exposeDetails: 'never' })
+  never.health.addCheck({ name: 'db', check: () => { throw new Error('password=hunter2 in connection string') } })
+  await never.ready()
+  const hidden = await never.inject('/health/ready')
+  t.equal(hidden.statusCode, 503)
+  t.same(hidden.json(), { status: 'unhealthy' })
+  t.notMatch(hidden.body, /hunter2/)
+  t.same((await never.inject({ url: '/health/ready', headers: { accept: 'application/health+json' } })).json(), { status: 'fail' })
+  await never.close()
+
+  const internal = await buildApp({ exposeDetails: (request) => request.headers['x-internal'] === '1' || (request.headers['x-boom'] === '1' && JSON.parse('{') === 1) })
+  internal.health.addCheck({ name: 'db', check: () => true })
+  await internal.ready()
+  t.ok((await internal.inject({ url: '/health/ready', headers: { 'x-internal': '1' } })).json().checks)
+  t.same((await internal.inject('/health/ready')).json(), { status: 'healthy' })
+  t.same((await internal.inject({ url: '/health/ready', headers: { 'x-boom': '1' } })).json(), { status: 'healthy' })
+  await internal.close()
+})
+
+test('the prefix is configurable', async (t) => {
+  const app = await buildApp({ prefix: '/_internal/probes' })
+  await app.ready()
+  t.equal((await app.inject('/_internal/probes/live')).statusCode, 200)
+  t.equal((await app.inject('/health/live')).statusCode, 404)
+  await app.close()
+})

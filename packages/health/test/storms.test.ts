@@ -1,0 +1,70 @@
+import { test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { httpCheck } from '../src/index.js'
+import { waitFor } from '../../../test-support/wait-for.js'
+import { buildApp, startDependency } from './helpers.js'
+
+test('a storm of concurrent probes against a slow dependency makes one call per run', async (t) => {
+  const dependency = await startDependency(200, 200)
+  t.teardown(() => dependency.close())
+  const app = await buildApp()
+  app.health.addCheck({ name: 'search', check: httpCheck(dependency.url) })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const { port } = app.server.address() as { port: number }
+
+  const storm = await Promise.all(Array.from({ length: 50 }, () => fetch(`http://127.0.0.1:${port}/health/ready`)))
+  t.ok(storm.every((response) => response.status === 200))
+  t.equal(dependency.calls, 1, '50 concurrent probes, one call to the dependency')
+
+  await Promise.all(Array.from({ length: 50 }, () => fetch(`http://127.0.0.1:${port}/health/ready`)))
+  t.equal(dependency.calls, 2, 'the next storm is the next run')
+})
+
+test('a cached result is reused for its TTL', async (t) => {
+  const dependency = await startDependency()
+  t.teardown(() => dependency.close())
+  const app = await buildApp()
+  app.health.addCheck({ name: 'search', check: httpCheck(dependency.url), cacheTtlMs: 60_000 })
+  await app.ready()
+  for (let i = 0; i < 10; i++) t.equal((await app.inject('/health/ready')).statusCode, 200)
+  t.equal(dependency.calls, 1)
+  await app.close()
+})
+
+test('with a background refresh, probes answer from the last result and never wait for the dependency', async (t) => {
+  const dependency = await startDependency(200, 0)
+  t.teardown(() => dependency.close())
+  const app = await buildApp({ checkTimeoutMs: 800 })
+  app.health.addCheck({ name: 'llm', check: httpCheck(dependency.url), refreshIntervalMs: 100, critical: false })
+  await app.ready()
+  await waitFor('the first refresh', async () => dependency.calls >= 1 ? true : undefined)
+  await sleep(20)
+
+  // Now the dependency takes 2 s: a refresh is running, probes must not wait for it.
+  dependency.respond(200, 2000)
+  await waitFor('a slow refresh in flight', async () => dependency.calls >= 2 ? true : undefined)
+  const callsBefore = dependency.calls
+  const probes = await Promise.all(Array.from({ length: 20 }, () => app.inject('/health/ready')))
+  t.ok(probes.every((response) => response.statusCode === 200 && response.json().checks.llm.status === 'pass'),
+    'answered from the last result')
+  t.equal(dependency.calls, callsBefore, 'the probes caused no call')
+  await app.close()
+})
+
+test('a background refresh that stops producing results turns into a failure', async (t) => {
+  let hang = false
+  const app = await buildApp({ checkTimeoutMs: 50 })
+  app.health.addCheck({
+    name: 'stuck-later',
+    check: () => hang ? new Promise<boolean>(() => {}) : true,
+    refreshIntervalMs: 30
+  })
+  await app.ready()
+  await waitFor('a first pass', async () => (await app.inject('/health/ready')).statusCode === 200 ? true : undefined)
+  hang = true
+  // Each hung run times out and fails; the probe reports that, never a stale pass.
+  await waitFor('the failure', async () => (await app.inject('/health/ready')).statusCode === 503 ? true : undefined, 5000)
+  t.pass('reported failing')
+  await app.close()
+})
