@@ -1,0 +1,93 @@
+// One server per variant of the tracing benchmark: `node tracing.mjs <variant>`.
+//
+// Every traced variant runs the same SDK, started by @obs/tracing's initTracing(): a
+// NodeTracerProvider, a parent-based ratio sampler, and a BatchSpanProcessor whose exporter
+// counts spans and drops them. Export cost (serialization, network) is the same per span for
+// every instrumentation and is left out, so the figures are the instrumentation's own.
+// HTTP instrumentation is off unless the variant says otherwise.
+import Fastify from 'fastify'
+import { pino } from 'pino'
+import { initTracing, loggerOptions } from '@obs/tracing'
+import { serveBenchProtocol } from '../harness.mjs'
+
+const variant = process.argv[2]
+
+const exported = { spans: 0 }
+const dropExporter = {
+  export (spans, done) {
+    exported.spans += spans.length
+    done({ code: 0 })
+  },
+  async shutdown () {},
+  async forceFlush () {}
+}
+
+const startSdk = (sampleRatio, instrumentations = false) =>
+  initTracing({ serviceName: 'bench', exporter: dropExporter, sampleRatio, instrumentations })
+
+// Plain pino writing JSON lines to /dev/null through a buffered (async) destination.
+const devNull = () => pino.destination({ dest: '/dev/null', minLength: 4096, sync: false })
+
+let app
+let sdk
+let expectSpans = true
+
+async function withObsTracing (ratio, { logger, pluginOptions = {}, instrumentations } = {}) {
+  sdk = startSdk(ratio, instrumentations)
+  app = Fastify(logger ?? { logger: false })
+  const { default: tracing } = await import('@obs/tracing')
+  await app.register(tracing, pluginOptions)
+}
+
+async function withFastifyOtel (ratio) {
+  sdk = startSdk(ratio)
+  const { default: FastifyOtelInstrumentation } = await import('@fastify/otel')
+  const instrumentation = new FastifyOtelInstrumentation()
+  instrumentation.setTracerProvider(sdk.provider)
+  app = Fastify({ logger: false })
+  await app.register(instrumentation.plugin())
+}
+
+switch (variant) {
+  case 'bare':
+    app = Fastify({ logger: false })
+    expectSpans = false
+    break
+  case '@fastify/otel 1.0': await withFastifyOtel(1); break
+  case '@fastify/otel 0.1': await withFastifyOtel(0.1); break
+  case '@obs/tracing 1.0': await withObsTracing(1); break
+  case '@obs/tracing 0.1': await withObsTracing(0.1); break
+  case '@obs/tracing 1.0 + HTTP instrumentation (register)':
+    await withObsTracing(1, { instrumentations: { httpServer: true, httpClient: true, fetch: true } })
+    break
+  // Logging: Fastify's request logging ("incoming request", "request completed") on every request.
+  case 'pino':
+    app = Fastify({ loggerInstance: pino({ level: 'info' }, devNull()) })
+    expectSpans = false
+    break
+  case 'pino + @obs/tracing, logCorrelation: false':
+    await withObsTracing(1, { logger: { loggerInstance: pino({ level: 'info' }, devNull()) }, pluginOptions: { logCorrelation: false } })
+    break
+  case 'pino + @obs/tracing (correlated)':
+    await withObsTracing(1, { logger: { loggerInstance: pino({ level: 'info' }, devNull()) } })
+    break
+  case 'preset logger + @obs/tracing (correlated)':
+    await withObsTracing(1, { logger: { loggerInstance: pino(loggerOptions({ serviceName: 'bench' }), devNull()) } })
+    break
+  default:
+    throw new Error(`unknown variant ${variant}`)
+}
+
+app.get('/users/:id', async (request) => ({ id: request.params.id, name: 'Ada' }))
+
+// Proof that the variant traces at all (a silent no-op would look very cheap): 200 requests
+// must have exported spans. Then the count starts again.
+if (expectSpans) {
+  for (let i = 0; i < 200; i++) await app.inject('/users/1')
+  await sdk.forceFlush()
+  if (exported.spans === 0) throw new Error(`${variant}: no span was exported`)
+  exported.spans = 0
+}
+
+await app.listen({ port: 0, host: '127.0.0.1' })
+serveBenchProtocol(app.server.address().port)

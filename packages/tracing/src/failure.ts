@@ -1,0 +1,67 @@
+import { SpanStatusCode, type Span } from '@opentelemetry/api'
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions'
+
+// Codes and names become an attribute that backends group by: keep identifier-like ones, bounded.
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/
+
+/**
+ * OpenTelemetry's `error.type` of a failure: the error's code when it has one
+ * (`FST_ERR_VALIDATION`, `ECONNREFUSED`), else its name (`TypeError`), else `Error`. Works on
+ * anything that was thrown, not only Errors, and never throws itself.
+ */
+export function errorType (error: unknown): string {
+  try {
+    if (error !== null && typeof error === 'object') {
+      const { code, name } = error as { code?: unknown, name?: unknown }
+      if (typeof code === 'string' && IDENTIFIER.test(code)) return code
+      if (typeof name === 'string' && IDENTIFIER.test(name)) return name
+    }
+  } catch {}
+  return 'Error'
+}
+
+/**
+ * What `Span.recordException` accepts, from anything that was thrown: Errors as they are, other
+ * objects by their message, name and stack, the rest as a string. Never throws, whatever the
+ * value (hostile getters, objects without a prototype).
+ */
+export function asException (error: unknown): Error | string {
+  if (error instanceof Error) return error
+  try {
+    if (error !== null && typeof error === 'object') {
+      const { message, name, stack } = error as { message?: unknown, name?: unknown, stack?: unknown }
+      if (typeof message === 'string') {
+        const exception = new Error(message)
+        exception.name = typeof name === 'string' ? name : 'Error'
+        exception.stack = typeof stack === 'string' ? stack : undefined
+        return exception
+      }
+    }
+    return String(error)
+  } catch {
+    return 'a thrown value that cannot be described'
+  }
+}
+
+/**
+ * Marks `span` failed: status ERROR with the error's message, `error.type`, and the exception
+ * as an event. `error` undefined means a failure without an exception (a bare 5xx): then
+ * `fallbackType` is the `error.type`.
+ */
+export function recordFailure (span: Span, error: unknown, fallbackType: string): void {
+  if (error === undefined) {
+    span.setStatus({ code: SpanStatusCode.ERROR })
+    span.setAttribute(ATTR_ERROR_TYPE, fallbackType)
+    return
+  }
+  const exception = asException(error)
+  let message: string
+  try {
+    message = typeof exception === 'string' ? exception : String(exception.message)
+    span.recordException(exception)
+  } catch {
+    message = 'a thrown value that cannot be described'
+  }
+  span.setStatus({ code: SpanStatusCode.ERROR, message })
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error))
+}

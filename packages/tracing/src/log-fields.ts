@@ -1,0 +1,46 @@
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api'
+
+/** A span, live or finished: anything with a span context. */
+export interface HasSpanContext {
+  spanContext (): SpanContext
+}
+
+/** The fields that tie a log line to a span, named as the OpenTelemetry log data model names them. */
+export interface TraceLogFields {
+  trace_id: string
+  span_id: string
+  /** W3C trace flags as two hex digits: `01` when the trace is sampled, `00` when not. */
+  trace_flags: string
+}
+
+/**
+ * Set on a logger whose bindings already carry the fields (the request loggers): the preset's
+ * mixin then adds nothing, so a line never holds the keys twice. A registered symbol, so that two
+ * copies of this package agree on it.
+ */
+export const kTraceFieldsBound: unique symbol = Symbol.for('@obs/tracing.traceFieldsBound') as never
+
+/** The log fields of `span`, or of the active span; undefined when there is no valid one. */
+export function traceLogFields (span: HasSpanContext | undefined = trace.getSpan(context.active())): TraceLogFields | undefined {
+  if (span === undefined) return undefined
+  const spanContext = span.spanContext()
+  if (!isSpanContextValid(spanContext)) return undefined
+  return {
+    trace_id: spanContext.traceId,
+    span_id: spanContext.spanId,
+    trace_flags: (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')
+  }
+}
+
+export function markBound (logger: object): void {
+  (logger as Record<symbol, unknown>)[kTraceFieldsBound] = true
+}
+
+/** A child of `logger` whose every line carries the trace fields of `span`. */
+export function withTraceFields<L extends { child (bindings: Record<string, unknown>): L }> (logger: L, span: HasSpanContext): L {
+  const fields = traceLogFields(span)
+  if (fields === undefined) return logger
+  const child = logger.child({ ...fields })
+  markBound(child)
+  return child
+}

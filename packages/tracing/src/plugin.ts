@@ -1,0 +1,76 @@
+import { context, isSpanContextValid, trace, type Span, type Tracer } from '@opentelemetry/api'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AlreadyRegisteredError } from './errors.js'
+import { linkMetricsExemplars } from './exemplars.js'
+import { flushSpans } from './flush.js'
+import { installLogCorrelation, isLoggerEnabled } from './log-correlation.js'
+import { resolveOptions, type TracingPluginOptions } from './options.js'
+import { createSpanStarter, installServerSpans, requestSpan } from './server-span.js'
+import { createWithSpan, type WithSpan } from './with-span.js'
+import { VERSION } from './version.js'
+
+/** What the plugin adds to the Fastify instance as `app.tracing`. */
+export interface ObsTracing {
+  /** The tracer of this plugin, for spans `withSpan` does not fit. */
+  readonly tracer: Tracer
+  /** Runs a function in a child span of the active one; see the README. */
+  readonly withSpan: WithSpan
+  /** The active span (inside a request: its server span, or the innermost `withSpan`). */
+  activeSpan (): Span | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tracing: ObsTracing
+  }
+  interface FastifyRequest {
+    /** The trace id of the request's server span; undefined when the route is not traced. */
+    readonly traceId: string | undefined
+    /** The request's server span; undefined when the route is not traced. */
+    readonly span: Span | undefined
+  }
+  interface FastifyContextConfig {
+    /** `false`: requests to this route get no span. */
+    tracing?: boolean
+  }
+}
+
+const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsTracing (app: FastifyInstance, options: TracingPluginOptions) {
+  if (app.hasDecorator('tracing')) throw new AlreadyRegisteredError()
+  const o = resolveOptions(options)
+  const tracer = (o.tracerProvider ?? trace.getTracerProvider()).getTracer('@obs/tracing', VERSION)
+  const startServerSpan = createSpanStarter(tracer)
+
+  const correlateLogs = o.logCorrelation && isLoggerEnabled(app.log)
+  if (correlateLogs) installLogCorrelation(app, startServerSpan, o.exclude)
+  installServerSpans(app, { startServerSpan, exclude: o.exclude, traceIdHeader: o.traceIdHeader, correlateLogs })
+
+  const api: ObsTracing = {
+    tracer,
+    withSpan: createWithSpan(tracer),
+    activeSpan: () => trace.getSpan(context.active())
+  }
+  app.decorate('tracing', api)
+  app.decorateRequest('span', {
+    getter (this: FastifyRequest) {
+      return requestSpan(this)
+    }
+  })
+  app.decorateRequest('traceId', {
+    getter (this: FastifyRequest) {
+      const spanContext = requestSpan(this)?.spanContext()
+      return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined
+    }
+  })
+
+  if (o.exemplars) linkMetricsExemplars(app)
+  if (o.flushOnClose) {
+    app.addHook('onClose', async function flushPendingSpans () {
+      await flushSpans(o.tracerProvider, o.flushTimeoutMs)
+    })
+  }
+}
+
+export default fp(obsTracing, { fastify: '5.x', name: '@obs/tracing' })
+export { obsTracing }

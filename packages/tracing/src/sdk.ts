@@ -1,0 +1,205 @@
+import { context, propagation, trace, type Span } from '@opentelemetry/api'
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation'
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
+import {
+  AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler,
+  TraceIdRatioBasedSampler, type Sampler, type SpanExporter, type SpanProcessor
+} from '@opentelemetry/sdk-trace-base'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
+import type { IncomingMessage } from 'node:http'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
+import { hostname } from 'node:os'
+import { redactUrl, SECRET_QUERY_PARAMS } from './redact-url.js'
+import { type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions } from './sdk-config.js'
+
+/** The running SDK, as `initTracing()` returns it. */
+export interface TracingSdk {
+  /** False when the SDK was disabled (`OTEL_SDK_DISABLED=true`): the API stays a no-op. */
+  readonly enabled: boolean
+  readonly config: ResolvedSdkConfig
+  /** The provider, registered as the global one; undefined when disabled. */
+  readonly provider: NodeTracerProvider | undefined
+  /** Exports the spans still buffered. */
+  forceFlush (): Promise<void>
+  /** Flushes, stops exporting, removes the instrumentation and the global registrations. */
+  shutdown (): Promise<void>
+}
+
+// The SDK is process-wide by nature (it registers OpenTelemetry's globals); this slot makes a
+// second `initTracing()` (or a second copy of this package) find the running one.
+const kRunning = Symbol.for('@obs/tracing.sdk')
+type Slot = typeof globalThis & { [kRunning]?: TracingSdk }
+/** HTTP instrumentation's replacement for a redacted value. */
+const REDACTED = 'REDACTED'
+
+function createSampler (config: SamplerConfig): Sampler {
+  if (config.kind === 'custom') return config.sampler
+  const ratio = new TraceIdRatioBasedSampler(config.ratio)
+  switch (config.name) {
+    case 'always_on': return new AlwaysOnSampler()
+    case 'always_off': return new AlwaysOffSampler()
+    case 'traceidratio': return ratio
+    case 'parentbased_always_on': return new ParentBasedSampler({ root: new AlwaysOnSampler() })
+    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() })
+    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: ratio })
+  }
+}
+
+function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 'none' }>): SpanExporter {
+  switch (config.kind) {
+    case 'custom': return config.exporter
+    case 'console': return new ConsoleSpanExporter()
+    case 'otlp': {
+      const options = { url: config.url, headers: { ...config.headers } }
+      return config.protocol === 'http/json' ? new OTLPJsonTraceExporter(options) : new OTLPProtoTraceExporter(options)
+    }
+  }
+}
+
+function createSpanProcessors (config: ExporterConfig): SpanProcessor[] {
+  if (config.kind === 'processors') return [...config.spanProcessors]
+  if (config.kind === 'none') return []
+  return [new BatchSpanProcessor(createExporter(config))]
+}
+
+/** Whether HTTP server instrumentation should leave a request alone (health probes, scrapes). */
+export function createIncomingFilter (paths: ReadonlyArray<string | RegExp>): (request: IncomingMessage) => boolean {
+  return function ignoreIncomingRequest (request) {
+    const url = request.url ?? '/'
+    const query = url.indexOf('?')
+    const path = query === -1 ? url : url.slice(0, query)
+    for (const rule of paths) {
+      if (typeof rule === 'string') {
+        if (path === rule || (path.startsWith(rule) && (rule.endsWith('/') || path[rule.length] === '/'))) return true
+      } else if (rule.test(path)) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+/** undici's instrumentation records the query string as it is: redact secrets in it. */
+function redactFetchUrl (span: Span, request: { origin: string, path: string }): void {
+  if (!request.path.includes('?')) return
+  const path = redactUrl(request.path, REDACTED)
+  span.setAttribute(ATTR_URL_FULL, `${request.origin}${path}`)
+  span.setAttribute(ATTR_URL_QUERY, path.slice(path.indexOf('?') + 1))
+}
+
+function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
+  const { httpServer, httpClient, fetch } = config.instrumentations
+  const instrumentations: Instrumentation[] = []
+  if (httpServer || httpClient) {
+    instrumentations.push(new HttpInstrumentation({
+      disableIncomingRequestInstrumentation: !httpServer,
+      disableOutgoingRequestInstrumentation: !httpClient,
+      ignoreIncomingRequestHook: createIncomingFilter(config.ignoreIncomingPaths),
+      redactedQueryParams: [...SECRET_QUERY_PARAMS],
+      redactedQueryParamsServer: [...SECRET_QUERY_PARAMS]
+    }))
+  }
+  if (fetch) instrumentations.push(new UndiciInstrumentation({ requestHook: redactFetchUrl }))
+  return instrumentations
+}
+
+/**
+ * HTTP instrumentation patches `node:http` when it is required. An ESM app without loader
+ * hooks imports it without a require, so require it here, once the instrumentation is in place:
+ * the server prototype and the module's `request`/`get` are patched in place, and
+ * `syncBuiltinESMExports` hands the patched functions to ESM named imports too.
+ */
+function patchCoreHttpModules (): void {
+  const require = createRequire(import.meta.url)
+  require('node:http')
+  require('node:https')
+  syncBuiltinESMExports()
+}
+
+function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
+  return {
+    enabled: false,
+    config,
+    provider: undefined,
+    forceFlush: async () => {},
+    shutdown: async () => {
+      if ((globalThis as Slot)[kRunning]?.config === config) delete (globalThis as Slot)[kRunning]
+    }
+  }
+}
+
+/**
+ * Starts OpenTelemetry tracing for the process: a `NodeTracerProvider` with the service's
+ * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf)
+ * when an endpoint is configured, W3C trace context propagation, and HTTP client and server
+ * instrumentation. Options win over `OTEL_*` variables, which win over defaults. Call it before
+ * the app starts serving; a second call returns the SDK already running.
+ */
+export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
+  const slot = globalThis as Slot
+  const running = slot[kRunning]
+  if (running !== undefined) {
+    if (Object.keys(options).length > 0) {
+      process.emitWarning('initTracing() was called again with options; they are ignored and the running SDK is returned',
+        { code: 'OBS_TRACING_ALREADY_STARTED' })
+    }
+    return running
+  }
+  const config = resolveSdkConfig(options)
+  if (config.disabled) {
+    slot[kRunning] = disabledSdk(config)
+    return slot[kRunning]
+  }
+
+  const resource = defaultResource().merge(resourceFromAttributes({
+    'host.name': hostname(),
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    ...config.resourceAttributes
+  }))
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler: createSampler(config.sampler),
+    spanProcessors: createSpanProcessors(config.exporter)
+  })
+  provider.register()
+  const instrumentations = createInstrumentations(config)
+  const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations })
+  if (config.instrumentations.httpServer || config.instrumentations.httpClient) patchCoreHttpModules()
+
+  let stopping: Promise<void> | undefined
+  const sdk: TracingSdk = {
+    enabled: true,
+    config,
+    provider,
+    forceFlush: () => provider.forceFlush(),
+    shutdown () {
+      stopping ??= (async () => {
+        unregister()
+        syncBuiltinESMExports()
+        try {
+          await provider.shutdown()
+        } finally {
+          trace.disable()
+          context.disable()
+          propagation.disable()
+          if (slot[kRunning] === sdk) delete slot[kRunning]
+        }
+      })()
+      return stopping
+    }
+  }
+  slot[kRunning] = sdk
+  return sdk
+}
+
+/** The SDK `initTracing()` (or the register preload) started, if any. */
+export function runningTracingSdk (): TracingSdk | undefined {
+  return (globalThis as Slot)[kRunning]
+}

@@ -1,0 +1,77 @@
+import { test, type Test } from 'tap'
+import Fastify from 'fastify'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import tracing, { defaults, type TracingPluginOptions } from '../src/index.js'
+
+const rejects = async (t: Test, options: unknown, code: string, message?: RegExp): Promise<void> => {
+  const app = Fastify()
+  await t.rejects(async () => { await app.register(tracing, options as TracingPluginOptions) }, { code, ...(message === undefined ? {} : { message }) },
+    `${JSON.stringify(options, (_k, v) => v instanceof RegExp ? String(v) : v)} → ${code}`)
+}
+
+test('bad options are coded errors at registration', async (t) => {
+  await rejects(t, { exclude: '/health' }, 'OBS_TRACING_INVALID_OPTION', /exclude/)
+  await rejects(t, { exclude: ['/ok', 42] }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { traceIdHeader: true }, 'OBS_TRACING_INVALID_OPTION', /traceIdHeader/)
+  await rejects(t, { traceIdHeader: 'x trace id' }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { traceIdHeader: 'x-id\r\nset-cookie: a' }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { logCorrelation: 'yes' }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { exemplars: 1 }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { flushOnClose: null }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { flushTimeoutMs: -1 }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { flushTimeoutMs: 1.5 }, 'OBS_TRACING_INVALID_OPTION')
+  await rejects(t, { tracerProvider: {} }, 'OBS_TRACING_INVALID_OPTION', /tracerProvider/)
+})
+
+test('the defaults are documented values', async (t) => {
+  t.same(defaults, { exclude: [/^\/(health|metrics)(\/|$)/], traceIdHeader: false, logCorrelation: true, exemplars: true, flushOnClose: true, flushTimeoutMs: 5000 })
+  t.ok(Object.isFrozen(defaults))
+})
+
+test('a tracer provider of its own (no global SDK at all): spans go there', async (t) => {
+  const exporter = new InMemorySpanExporter()
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  const app = Fastify()
+  await app.register(tracing, { tracerProvider: provider })
+  app.get('/x', async () => 'x')
+  await app.inject('/x')
+  t.same(exporter.getFinishedSpans().map((span) => span.name), ['GET /x'])
+  t.equal(exporter.getFinishedSpans()[0]!.instrumentationScope.name, '@obs/tracing')
+})
+
+test('the plugin is a no-op tracer without any SDK: requests are served, nothing breaks', async (t) => {
+  const app = Fastify({ logger: { level: 'info', stream: { write () {} } } })
+  await app.register(tracing, { traceIdHeader: 'x-trace-id' })
+  app.get('/x', async (request) => ({ traceId: request.traceId ?? null, active: app.tracing.activeSpan() === undefined }))
+  app.get('/work', async () => app.tracing.withSpan('work', async () => 'done'))
+  const response = await app.inject('/x')
+  t.equal(response.statusCode, 200)
+  t.same(response.json(), { traceId: null, active: true })
+  t.equal(response.headers['x-trace-id'], undefined, 'no all-zero trace id is sent')
+  t.equal((await app.inject('/work')).body, 'done')
+})
+
+test('the plugin flushes the provider when the app closes, and a stuck flush does not hold it up', async (t) => {
+  let flushed = 0
+  const provider = Object.assign(new NodeTracerProvider(), {
+    forceFlush: async () => { flushed++ }
+  })
+  const app = Fastify()
+  await app.register(tracing, { tracerProvider: provider })
+  await app.close()
+  t.equal(flushed, 1)
+
+  const stuck = Object.assign(new NodeTracerProvider(), { forceFlush: () => new Promise<void>(() => {}) })
+  const app2 = Fastify()
+  await app2.register(tracing, { tracerProvider: stuck, flushTimeoutMs: 50 })
+  const started = Date.now()
+  await app2.close()
+  t.ok(Date.now() - started < 2000, 'closing waited at most about the timeout')
+
+  const app3 = Fastify()
+  let flushed3 = 0
+  await app3.register(tracing, { tracerProvider: Object.assign(new NodeTracerProvider(), { forceFlush: async () => { flushed3++ } }), flushOnClose: false })
+  await app3.close()
+  t.equal(flushed3, 0)
+})

@@ -1,0 +1,68 @@
+import { test } from 'tap'
+import { waitFor } from '../../../test-support/wait-for.js'
+import { fixture, startChildApp } from './child-app.js'
+import { receivedSpans, SPAN_KIND, startTraceReceiver } from './otlp.js'
+
+test('node --import @obs/tracing/register: a CommonJS app is traced from the environment, client calls included', async (t) => {
+  const receiver = await startTraceReceiver()
+  t.teardown(() => receiver.close())
+  const app = await startChildApp(['--import', '@obs/tracing/register', fixture('cjs-app.cjs')], {
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesUrl,
+    OTEL_SERVICE_NAME: 'cjs-app',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test'
+  })
+  const response = await fetch(`http://127.0.0.1:${app.port}/relay`)
+  t.same(await response.json(), { relayed: 'hello' })
+  const { code, stderr } = await app.stop()
+  t.equal(code, 0)
+  t.equal(stderr, '')
+
+  const spans = await waitFor('three spans', async () => {
+    const all = receivedSpans(receiver)
+    return all.length >= 3 ? all : undefined
+  }, 10_000)
+  const relay = spans.find((span) => span.name === 'GET /relay')!
+  const client = spans.find((span) => span.kind === SPAN_KIND.CLIENT)!
+  const hello = spans.find((span) => span.name === 'GET /hello')!
+  t.equal(spans.filter((span) => span.kind === SPAN_KIND.SERVER).length, 2, 'one server span per request')
+  t.equal(client.parentSpanId, relay.spanId, 'the outbound call is a child of the request')
+  t.equal(hello.parentSpanId, client.spanId, 'and the inbound one a child of the call')
+  t.equal(new Set(spans.map((span) => span.traceId)).size, 1, 'one trace')
+  t.match(relay.resource, { 'service.name': 'cjs-app', 'deployment.environment.name': 'test' })
+  t.equal(relay.scope, '@opentelemetry/instrumentation-http', 'the server span is HTTP instrumentation\'s, renamed by the plugin')
+})
+
+test('register without an endpoint: spans go nowhere, quietly', async (t) => {
+  const app = await startChildApp(['--import', '@obs/tracing/register', fixture('cjs-app.cjs')], {})
+  t.equal((await fetch(`http://127.0.0.1:${app.port}/relay`)).status, 200)
+  const { code, stderr } = await app.stop()
+  t.equal(code, 0)
+  t.equal(stderr, '', 'nothing on stderr: no export errors, no warnings')
+})
+
+test('register with OTEL_SDK_DISABLED=true: the app runs untraced', async (t) => {
+  const receiver = await startTraceReceiver()
+  t.teardown(() => receiver.close())
+  const app = await startChildApp(['--import', '@obs/tracing/register', fixture('cjs-app.cjs')], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_SDK_DISABLED: 'true'
+  })
+  t.equal((await fetch(`http://127.0.0.1:${app.port}/relay`)).status, 200)
+  const { code, stderr } = await app.stop()
+  t.equal(code, 0)
+  t.equal(stderr, '')
+  t.equal(receiver.exports.length, 0, 'nothing was exported')
+})
+
+test('register with an unreachable collector: requests are served and the app still exits', async (t) => {
+  const app = await startChildApp(['--import', '@obs/tracing/register', fixture('cjs-app.cjs')], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' // discard port: nothing listens
+  })
+  t.equal((await fetch(`http://127.0.0.1:${app.port}/hello`)).status, 200)
+  const started = Date.now()
+  const { code } = await app.stop()
+  t.equal(code, 0)
+  // Closing the app waits at most flushTimeoutMs (5 s) for the flush; the preload's final
+  // shutdown then gives up when the exporter's retries do (a few seconds).
+  t.ok(Date.now() - started < 15_000, `shutdown is bounded (${Date.now() - started} ms)`)
+})
