@@ -1,0 +1,29 @@
+import plugin from './plugin.js'
+
+export default plugin
+export { obsAlerts, type ObsAlerts } from './plugin.js'
+export {
+  type AlertsPluginOptions, type AlertsAuth, type NotifierConfig, type CustomNotifierConfig, type DeliverySettings, type Routing, defaults
+} from './options.js'
+export type {
+  Rule, RuleInput, RuleSource, RuleKind, RuleCommon, EventRuleCommon, Threshold, Severity, LabelMatcher, LabelMatchers,
+  ErrorRatioRule, LatencyRule, RateRule, GaugeRule, GaugeAggregation, SloRule, BurnRateWindow, AbsentRule, CustomRule,
+  CustomContext, CustomResult
+} from './rule-types.js'
+export { SEVERITIES } from './rule-types.js'
+export { rules, ErrorRatioBuilder, LatencyBuilder, RateBuilder, GaugeBuilder, SloBuilder, AbsentBuilder, CustomBuilder } from './builders.js'
+export { DEFAULT_BURN_RATE_WINDOWS } from './normalize-rule.js'
+export type { Duration } from './duration.js'
+export type { AlertView, AlertState, Acknowledgement, AlertNotification } from './alert.js'
+export type { RaisedAlert, EvaluationReport } from './engine.js'
+export type { SourceStats as EngineStats } from './source-set.js'
+export { exportRules, type ExportOptions, type ExportResult, type RuleGroupYaml, type AlertingRuleYaml, type RecordingRuleYaml } from './export.js'
+export type { WebhookConfig, WebhookPayload, WebhookAlert } from './notifiers/webhook.js'
+export type { SlackConfig } from './notifiers/slack.js'
+export type { EmailConfig } from './notifiers/email.js'
+export type { AlertmanagerConfig, PostableAlert } from './notifiers/alertmanager.js'
+export { counterRate } from './rate.js'
+export {
+  InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError,
+  InvalidAlertError, UnauthorizedError, AlertNotFoundError
+} from './errors.js'

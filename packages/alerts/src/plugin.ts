@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AlertView } from './alert.js'
+import { Channel, Dispatcher } from './delivery.js'
+import { formatDuration } from './duration.js'
+import { AlertEngine, type EvaluationReport, type RaisedAlert } from './engine.js'
+import { InvalidRuleError } from './errors.js'
+import { type ExportOptions, type ExportResult, exportRules } from './export.js'
+import { normalizeRules, ruleWindows } from './normalize-rule.js'
+import { createNotifier } from './notifiers/index.js'
+import { type AlertsPluginOptions, resolveOptions, resolveRouting } from './options.js'
+import { registerRoutes } from './routes.js'
+import type { RuleInput } from './rule-types.js'
+import { createSelfMetrics } from './self-metrics.js'
+import { RegistrySnapshot } from './snapshot.js'
+import type { SourceStats } from './source-set.js'
+
+/** What the plugin adds to the Fastify instance as `app.alerts`. */
+export interface ObsAlerts {
+  /** Evaluates every rule now (the interval does it on its own); resolves with what happened. */
+  evaluate (): Promise<EvaluationReport>
+  /** Raises an alert from code; the same title and labels again update it without a new notification. */
+  raise (alert: RaisedAlert): AlertView
+  /** Resolves an alert raised by code; false if there is none with that fingerprint. */
+  resolve (fingerprint: string): boolean
+  /** Acknowledges an active alert: its notifications stop until it resolves. */
+  acknowledge (fingerprint: string, by?: string, comment?: string): AlertView | undefined
+  /** Pending and firing alerts. */
+  active (): AlertView[]
+  /** Resolved alerts, newest first. */
+  history (limit?: number): AlertView[]
+  get (fingerprint: string): AlertView | undefined
+  /** The plugin's rules as a Prometheus rule file, with the @obs/metrics prefix by default. */
+  exportRules (options?: ExportOptions): ExportResult
+  /** Waits until every notification queue is empty (or `timeout` ms pass); false on timeout. */
+  flush (timeout?: number): Promise<boolean>
+  /** What the in-process engine holds: series tracked, series left out by the limits, groups, history samples. */
+  stats (): SourceStats
+  /** The metric name prefix the rules use. */
+  readonly metricsPrefix: string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alerts: ObsAlerts
+  }
+}
+
+const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAlerts (app: FastifyInstance, options: AlertsPluginOptions) {
+  const o = resolveOptions(options ?? {})
+  const rules = normalizeRules(o.rules)
+  if (o.intervalMs !== false) {
+    for (const rule of rules) {
+      const short = ruleWindows(rule).find((w) => w < 2 * (o.intervalMs as number))
+      if (short !== undefined) {
+        throw new InvalidRuleError(rule.where, `window ${formatDuration(short)} is shorter than two evaluation intervals (${formatDuration(o.intervalMs)}): a rate needs two samples`)
+      }
+    }
+  }
+  const route = resolveRouting(o.routing, [...o.notifiers.keys()], rules)
+  const prefix = o.metricsPrefix ?? app.metrics.prefix
+  const generatorURL = (fingerprint: string): string => o.path === false ? '' : `${o.externalUrl}${o.path}/${fingerprint}`
+
+  const channels = new Map<string, Channel>()
+  // The gauges read the engine at scrape time, once it exists.
+  const self = createSelfMetrics(app, () => running, () => new Map([...channels].map(([name, c]) => [name, c.length])))
+  for (const [name, { config, delivery }] of o.notifiers) {
+    channels.set(name, new Channel(name, createNotifier(name, config, delivery, o.externalUrl), delivery, self, app.log))
+  }
+  const dispatcher = new Dispatcher(channels, o.now)
+  const running = new AlertEngine({
+    rules,
+    prefix,
+    snapshot: new RegistrySnapshot(app.metrics.registry),
+    now: o.now,
+    limits: { maxSeries: o.maxSeries, maxGroups: o.maxGroups, samplesPerWindow: o.samplesPerWindow, ...(o.intervalMs === false ? {} : { intervalMs: o.intervalMs }) },
+    repeatIntervalMs: o.repeatIntervalMs,
+    historySize: o.historySize,
+    resolveRaisedAfterMs: o.resolveRaisedAfterMs,
+    checkTimeoutMs: o.checkTimeoutMs,
+    route,
+    generatorURL,
+    notify: (notifications) => dispatcher.dispatch(notifications),
+    onRuleError (rule, error, first) {
+      self.ruleError(rule)
+      // Logged when a rule starts failing, not at every evaluation; the counter counts them all.
+      if (first) app.log.warn({ err: error, rule }, `@obs/alerts: rule "${rule}" failed to evaluate; its alerts stay as they were until it recovers`)
+    },
+    onRuleRecovered (rule) {
+      app.log.info({ rule }, `@obs/alerts: rule "${rule}" evaluates again`)
+    }
+  })
+
+  const evaluate = async (): Promise<EvaluationReport> => {
+    const started = performance.now()
+    try {
+      return await running.evaluate()
+    } finally {
+      self.observeEvaluation((performance.now() - started) / 1000)
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined
+  let current: Promise<unknown> | undefined
+  let closing = false
+  const tick = (): void => {
+    current = evaluate().catch((error: unknown) => {
+      app.log.error({ err: error }, '@obs/alerts: an evaluation failed')
+    }).finally(() => {
+      if (!closing && o.intervalMs !== false) timer = setTimeout(tick, o.intervalMs).unref()
+    })
+  }
+  if (o.intervalMs !== false) app.addHook('onReady', async () => { tick() })
+  app.addHook('onClose', async () => {
+    closing = true
+    clearTimeout(timer)
+    await current
+    await dispatcher.close(o.drainTimeoutMs)
+  })
+
+  const api: ObsAlerts = {
+    evaluate,
+    raise: (alert) => running.raise(alert),
+    resolve: (fingerprint) => running.resolve(fingerprint),
+    acknowledge: (fingerprint, by = 'anonymous', comment) => running.acknowledge(fingerprint, by, comment),
+    active: () => running.active(),
+    history: (limit) => running.resolvedHistory(limit),
+    get: (fingerprint) => running.get(fingerprint),
+    exportRules: (exportOptions) => exportRules(o.rules as RuleInput[], { prefix, ...exportOptions }),
+    flush: (timeout = o.drainTimeoutMs) => dispatcher.idle(timeout),
+    stats: () => running.stats(),
+    metricsPrefix: prefix
+  }
+  app.decorate('alerts', api)
+  if (o.path !== false) registerRoutes(app, running, { path: o.path, auth: o.auth, ackAuth: o.ackAuth })
+}
+
+export default fp(obsAlerts, { fastify: '5.x', name: '@obs/alerts', dependencies: ['@obs/metrics'] })
+export { obsAlerts }

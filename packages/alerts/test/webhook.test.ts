@@ -1,0 +1,79 @@
+import { test } from 'tap'
+import type { WebhookPayload } from '../src/notifiers/webhook.js'
+import { startReceiver } from '../../../test-support/http-receiver.js'
+import { waitFor } from '../../../test-support/wait-for.js'
+import { buildApp } from './helpers.js'
+
+const fast = { backoff: '20ms', maxBackoff: '100ms', retries: 1000, timeout: '2s' }
+
+test('a webhook receiver that is down and then back gets every alert, in order, in the Alertmanager v4 shape', async (t) => {
+  const receiver = await startReceiver({ down: true })
+  t.teardown(() => receiver.close())
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: `${receiver.url}/alerts`, headers: { authorization: 'Bearer hook-secret' } } }, delivery: fast, externalUrl: 'https://agent.example.com' })
+  t.teardown(() => app.close())
+  const raised = ['First', 'Second', 'Third', 'Fourth', 'Fifth'].map((title) => app.alerts.raise({ title, severity: 'error', resolveAfter: false }))
+  // Let it fail a few times: the retries counter moves while the endpoint refuses connections.
+  await waitFor('retries', async () => /obs_alerts_notification_retries_total\{channel="hook"\} ([3-9]|\d\d+)/.test((await app.inject('/metrics')).body) ? true : undefined)
+  await receiver.up()
+  const received = await receiver.waitForReceived(5)
+  t.same(received.map((r) => (r.json as WebhookPayload).alerts[0]!.labels.alertname), ['First', 'Second', 'Third', 'Fourth', 'Fifth'], 'every alert, in order')
+  t.equal(received[0]!.headers.authorization, 'Bearer hook-secret')
+  t.equal(received[0]!.headers['content-type'], 'application/json')
+  t.same(received[0]!.json, {
+    version: '4',
+    groupKey: '{}:{alertname="First"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'hook',
+    groupLabels: { alertname: 'First' },
+    commonLabels: { alertname: 'First', severity: 'error' },
+    commonAnnotations: { summary: 'First' },
+    externalURL: 'https://agent.example.com',
+    alerts: [{
+      status: 'firing',
+      labels: { alertname: 'First', severity: 'error' },
+      annotations: { summary: 'First' },
+      startsAt: raised[0]!.startsAt,
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: `https://agent.example.com/alerts/${raised[0]!.fingerprint}`,
+      fingerprint: raised[0]!.fingerprint
+    }]
+  })
+  app.alerts.resolve(raised[0]!.fingerprint)
+  const [, , , , , resolved] = await receiver.waitForReceived(6)
+  t.match(resolved!.json, { status: 'resolved', alerts: [{ status: 'resolved', endsAt: app.alerts.history()[0]!.endsAt }] })
+  const metrics = (await app.inject('/metrics')).body
+  t.match(metrics, /obs_alerts_notifications_sent_total\{channel="hook"\} 6/)
+  t.notMatch(metrics, /obs_alerts_notifications_failed_total\{channel="hook"/, 'nothing was given up')
+})
+
+test('5xx answers are retried; a 4xx is not, and is logged with the status and body', async (t) => {
+  let answers = [503, 500, 200]
+  const receiver = await startReceiver({ respond: () => ({ status: answers.shift() ?? 400, body: 'nope' }) })
+  t.teardown(() => receiver.close())
+  const errors: string[] = []
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: receiver.url } }, delivery: fast })
+  t.teardown(() => app.close())
+  app.log.error = ((_obj: unknown, msg: string) => { errors.push(msg) }) as typeof app.log.error
+  app.alerts.raise({ title: 'Flaky' })
+  await receiver.waitForReceived(1)
+  t.equal(receiver.all.length, 3, 'two retries')
+  answers = []
+  app.alerts.raise({ title: 'Rejected' })
+  await app.alerts.flush()
+  t.equal(receiver.all.length, 4, 'a 400 is not retried')
+  t.match(errors, [/gave up delivering 1 notification \(Rejected\) to "hook" after 1 attempt: http:\/\/127\.0\.0\.1:\d+\/ answered 400: nope/])
+  t.match((await app.inject('/metrics')).body, /obs_alerts_notifications_failed_total\{channel="hook",reason="rejected"\} 1/)
+})
+
+test('a slow webhook times out and never blocks request handling', async (t) => {
+  const receiver = await startReceiver({ respond: () => new Promise(() => {}) })
+  t.teardown(() => receiver.close())
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: receiver.url } }, delivery: { timeout: '200ms', retries: 0 }, drainTimeout: '100ms' })
+  t.teardown(() => app.close())
+  app.get('/ping', async () => 'pong')
+  app.alerts.raise({ title: 'Hangs' })
+  t.equal((await app.inject('/ping')).body, 'pong', 'requests are served while the delivery hangs')
+  await app.alerts.flush(5000)
+  t.match((await app.inject('/metrics')).body, /obs_alerts_notifications_failed_total\{channel="hook",reason="timeout"\} 1/)
+})
