@@ -25,6 +25,12 @@ export class FixedHistogram {
   sum = 0
   count = 0
   private exemplars: Array<Exemplar | undefined> | undefined
+  private samples: {
+    name: string
+    labels: Readonly<Record<string, string>>
+    bucketLabels: Array<Record<string, string | number>>
+    values: SampleValue[]
+  } | undefined
 
   constructor (readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1)
@@ -77,18 +83,37 @@ export class FixedHistogram {
     return out
   }
 
-  /** The same samples as prom-client value objects (cumulative buckets, `_sum`, `_count`). */
-  values (name: string, labels: Readonly<Record<string, string>>): SampleValue[] {
-    const out: SampleValue[] = []
+  /**
+   * The same samples as prom-client value objects (cumulative buckets, `_sum`, `_count`). The
+   * objects are built once and updated in place on every call, as prom-client's own counters
+   * do: a reader that polls (the alert engine) allocates nothing and sees stable label objects.
+   */
+  values (name: string, labels: Readonly<Record<string, string>>): readonly SampleValue[] {
+    let samples = this.samples
+    if (samples === undefined || samples.name !== name || samples.labels !== labels) {
+      const bucketLabels: Array<Record<string, string | number>> = []
+      const values: SampleValue[] = []
+      for (let i = 0; i < this.counts.length; i++) {
+        bucketLabels.push({ ...labels, le: i < this.bounds.length ? this.bounds[i]! : '+Inf' })
+        values.push({ metricName: `${name}_bucket`, labels: bucketLabels[i]!, value: 0 })
+      }
+      values.push({ metricName: `${name}_sum`, labels, value: 0 }, { metricName: `${name}_count`, labels, value: 0 })
+      samples = this.samples = { name, labels, bucketLabels, values }
+    }
+    const { values, bucketLabels } = samples
     let cumulative = 0
     for (let i = 0; i < this.counts.length; i++) {
       cumulative += this.counts[i]!
-      const le = i < this.bounds.length ? this.bounds[i]! : '+Inf'
-      out.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative })
+      const sample = values[i]!
+      sample.value = cumulative
+      // prom-client's getMetricsAsJSON() replaces `labels` on what it is given: put ours back.
+      sample.labels = bucketLabels[i]!
     }
-    out.push({ metricName: `${name}_sum`, labels, value: this.sum })
-    out.push({ metricName: `${name}_count`, labels, value: this.count })
-    return out
+    values[this.counts.length]!.value = this.sum
+    values[this.counts.length]!.labels = labels
+    values[this.counts.length + 1]!.value = this.count
+    values[this.counts.length + 1]!.labels = labels
+    return values
   }
 }
 

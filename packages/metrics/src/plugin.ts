@@ -26,6 +26,8 @@ export interface Exposition {
 export interface ObsMetrics extends AppMetrics {
   /** The registry of this instance: every metric of the plugin and of the app is in it. */
   readonly registry: Registry
+  /** The `prefix` option: every metric name of the plugin starts with it. */
+  readonly prefix: string
   /** Agent/LLM metrics; throws OBS_METRICS_INVALID_OPTION when `agentMetrics` is false. */
   readonly agent: AgentMetrics
   /** Wraps a function so that its duration, outcome, errors and in-flight count are recorded. */
@@ -95,6 +97,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   const api: ObsMetrics = {
     ...appMetrics,
     registry,
+    prefix,
     get agent (): AgentMetrics {
       if (agent === undefined) throw new InvalidOptionError('agentMetrics', 'agent metrics are off; register with agentMetrics: true')
       return agent

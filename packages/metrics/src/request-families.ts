@@ -1,7 +1,7 @@
 import { braces, counterSampleName } from './exposition.js'
 import { renderLes, type FixedHistogram } from './fixed-histogram.js'
 import type { RequestSeries, SeriesTable } from './request-series.js'
-import { SelfRenderedFamily } from './self-rendered-family.js'
+import { type SampleValue, SelfRenderedFamily } from './self-rendered-family.js'
 
 export interface RequestFamilyOptions {
   readonly prefix: string
@@ -87,6 +87,12 @@ function histogramFamily (
       for (const series of table.allSeries()) out += pick(series).render(name, series.pairs, defaults, les, format)
       return out
     },
-    values: () => table.allSeries().flatMap((series) => pick(series).values(name, series.labels))
+    values: () => {
+      const out: SampleValue[] = []
+      for (const series of table.allSeries()) {
+        for (const value of pick(series).values(name, series.labels)) out.push(value)
+      }
+      return out
+    }
   })
 }

@@ -122,3 +122,22 @@ test('our families also render through prom-client itself (registry.metrics) wit
   const json = await app.metrics.registry.getMetricsAsJSON()
   t.ok(json.some((m) => m.name === 'http_request_duration_seconds' && String(m.type) === 'histogram'))
 })
+
+test('histogram samples are built once and updated in place; prom-client rewriting their labels does not stick', async (t) => {
+  const registry = new Registry()
+  registry.setDefaultLabels({ region: 'eu' })
+  const app = await buildApp({ registry })
+  app.get('/', async () => 'x')
+  await app.inject('/')
+  const family = registry.getSingleMetric('http_request_duration_seconds') as unknown as { get (): Promise<{ values: Array<{ labels: object, value: number, metricName?: string }> }> }
+  const first = (await family.get()).values
+  const firstLabels = first.map((v) => v.labels)
+  // prom-client's JSON export replaces `labels` on the objects it is given, adding default labels.
+  await registry.getMetricsAsJSON()
+  await app.inject('/')
+  const second = (await family.get()).values
+  t.ok(second.length === first.length && second.every((v, i) => v === first[i]), 'the same sample objects')
+  t.ok(second.every((v, i) => v.labels === firstLabels[i]), 'the same label objects, without the default labels')
+  t.equal(second.find((v) => v.metricName === 'http_request_duration_seconds_count')!.value, 2, 'values are current')
+  t.notMatch(await scrape(app), /region="eu",region/, 'the exposition is unaffected')
+})
