@@ -7,8 +7,8 @@ const app = Fastify({ logger: false })
 
 if (variant === '@fastify/under-pressure') {
   const { default: underPressure } = await import('@fastify/under-pressure')
-  // Thresholds as a user sets them; they are what adds its onRequest hook.
-  await app.register(underPressure, { maxEventLoopDelay: 1000, maxEventLoopUtilization: 0.98 })
+  // A threshold adds its onRequest hook; one that a saturating benchmark does not trip.
+  await app.register(underPressure, { maxEventLoopDelay: 1000 })
 } else if (variant === '@obs/health' || variant === 'probe') {
   const { default: health, httpCheck } = await import('@obs/health')
   await app.register(health)

@@ -73,7 +73,8 @@ export const defaults = Object.freeze({
   checks: [] as CheckDefinition[],
   exposeDetails: 'always' as const,
   maxEventLoopStallMs: 5000,
-  pressure: Object.freeze({ maxEventLoopDelay: 1000, maxEventLoopUtilization: 0.98, maxHeapUsedBytes: false, maxRssBytes: false, shedLoad: false }),
+  // Utilisation is off by default: a saturated but healthy process would flap out of rotation.
+  pressure: Object.freeze({ maxEventLoopDelay: 1000, maxEventLoopUtilization: false, maxHeapUsedBytes: false, maxRssBytes: false, shedLoad: false }),
   startupTimeoutMs: false as const,
   shutdown: Object.freeze({ signals: false as const, drainDelayMs: 5000, timeoutMs: 30_000 })
 })
