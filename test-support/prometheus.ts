@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { requireBinary } from './binaries.js'
 import { freePort } from './free-port.js'
-import { waitFor } from './wait-for.js'
+import { startDaemon } from './daemon.js'
 
 export interface ScrapeJob {
   name: string
@@ -19,6 +18,12 @@ export interface PrometheusOptions {
   ruleFiles?: string[]
   /** `host:port` of Alertmanagers to send alerts to. */
   alertmanagers?: string[]
+  /** Labels Prometheus adds to every alert it sends (and to federation), e.g. `{ source: 'prometheus' }`. */
+  externalLabels?: Record<string, string>
+  /** Scrape and evaluation interval; default 1s, so tests see data at once. */
+  interval?: string
+  /** Listen on this port; a free one by default. */
+  port?: number
   flags?: string[]
 }
 
@@ -28,6 +33,8 @@ export interface PrometheusInstance {
   query (promql: string): Promise<Array<{ metric: Record<string, string>, value: [number, string] }>>
   /** GET on the HTTP API; returns `data`. */
   api<T = unknown> (path: string): Promise<T>
+  /** Its stderr so far (the last 20 kB). */
+  log (): string
   stop (): Promise<void>
 }
 
@@ -35,11 +42,12 @@ export interface PrometheusInstance {
 export async function startPrometheus (options: PrometheusOptions): Promise<PrometheusInstance> {
   const binary = requireBinary('PROMETHEUS', 'prometheus')
   const dir = await mkdtemp(join(tmpdir(), 'obs-prometheus-'))
-  const port = await freePort()
+  const port = options.port ?? await freePort()
   const config = [
     'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
+    `  scrape_interval: ${options.interval ?? '1s'}`,
+    `  evaluation_interval: ${options.interval ?? '1s'}`,
+    options.externalLabels === undefined ? '' : `  external_labels: ${JSON.stringify(options.externalLabels)}`,
     options.ruleFiles === undefined ? '' : `rule_files:\n${options.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}`,
     options.alertmanagers === undefined
       ? ''
@@ -54,32 +62,13 @@ export async function startPrometheus (options: PrometheusOptions): Promise<Prom
   ].filter((line) => line !== '').join('\n')
   await writeFile(join(dir, 'prometheus.yml'), config)
 
-  const child: ChildProcess = spawn(binary, [
+  const url = `http://127.0.0.1:${port}`
+  const daemon = await startDaemon('Prometheus', binary, [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     ...(options.flags ?? [])
-  ], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let log = ''
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { log = (log + chunk).slice(-20_000) })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-
-  const url = `http://127.0.0.1:${port}`
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) child.kill('SIGTERM')
-    await exited
-    await rm(dir, { recursive: true, force: true })
-  }
-  try {
-    await waitFor('Prometheus to be ready', async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${log}`)
-      const response = await fetch(`${url}/-/ready`)
-      return response.ok ? true : undefined
-    })
-  } catch (error) {
-    await stop()
-    throw error
-  }
+  ], `${url}/-/ready`, dir)
 
   const api = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`)
@@ -92,6 +81,7 @@ export async function startPrometheus (options: PrometheusOptions): Promise<Prom
     api,
     query: async (promql) => (await api<{ result: Array<{ metric: Record<string, string>, value: [number, string] }> }>(
       `/api/v1/query?query=${encodeURIComponent(promql)}`)).result,
-    stop
+    log: daemon.log,
+    stop: daemon.stop
   }
 }

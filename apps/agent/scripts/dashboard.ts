@@ -1,0 +1,175 @@
+// The Grafana dashboard of the agent, as code: `deploy-files` writes it to
+// deploy/grafana/dashboards/agent.json, and a test runs every query against a live Prometheus.
+
+interface Target { expr: string, legendFormat: string }
+interface Panel { title: string, unit: string, targets: Target[], description?: string }
+interface Row { title: string, panels: Panel[] }
+
+// Grafana fills in `${datasource}`: built by concatenation, it is not a template literal by mistake.
+const DATASOURCE = { type: 'prometheus', uid: '$' + '{datasource}' }
+const s = '{service=~"$service"}'
+const sel = (extra: string): string => `{service=~"$service",${extra}}`
+const rate = (metric: string, selector = s): string => `rate(${metric}${selector}[$__rate_interval])`
+const p95 = (metric: string, by: string): string =>
+  `histogram_quantile(0.95, sum by (le, ${by}) (${rate(`${metric}_bucket`)}))`
+
+/** The SLO objective of the AgentAvailability rule. */
+const OBJECTIVE = 0.995
+
+export const ROWS: readonly Row[] = [
+  {
+    title: 'Requests (RED by route)',
+    panels: [
+      { title: 'Request rate', unit: 'reqps', targets: [{ expr: `sum by (route) (${rate('http_requests_total')})`, legendFormat: '{{route}}' }] },
+      {
+        title: 'Error ratio (5xx)',
+        unit: 'percentunit',
+        targets: [{
+          expr: `sum by (route) (${rate('http_requests_total', sel('status_code=~"5.."'))}) / sum by (route) (${rate('http_requests_total')})`,
+          legendFormat: '{{route}}'
+        }]
+      },
+      { title: 'Duration p95', unit: 's', targets: [{ expr: p95('http_request_duration_seconds', 'route'), legendFormat: '{{route}}' }] },
+      { title: 'In flight', unit: 'short', targets: [{ expr: 'sum by (route) (http_requests_in_flight' + s + ')', legendFormat: '{{route}}' }] },
+      { title: 'Errors by type', unit: 'reqps', targets: [{ expr: `sum by (error_type) (${rate('http_request_errors_total')})`, legendFormat: '{{error_type}}' }] }
+    ]
+  },
+  {
+    title: 'LLM',
+    panels: [
+      {
+        title: 'Tokens per second by model',
+        unit: 'short',
+        targets: [{ expr: `sum by (gen_ai_request_model, gen_ai_token_type) (${rate('gen_ai_client_token_usage_sum')})`, legendFormat: '{{gen_ai_request_model}} {{gen_ai_token_type}}' }]
+      },
+      { title: 'Cost per hour by model', unit: 'currencyUSD', targets: [{ expr: `sum by (gen_ai_request_model) (${rate('gen_ai_client_cost_usd_total')}) * 3600`, legendFormat: '{{gen_ai_request_model}}' }] },
+      { title: 'Model latency p95', unit: 's', targets: [{ expr: p95('gen_ai_client_operation_duration_seconds', 'gen_ai_request_model'), legendFormat: '{{gen_ai_request_model}}' }] },
+      { title: 'Model calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_request_model, outcome) (${rate('gen_ai_client_calls_total')})`, legendFormat: '{{gen_ai_request_model}} {{outcome}}' }] },
+      { title: 'Model errors by type', unit: 'reqps', targets: [{ expr: `sum by (error_type) (${rate('gen_ai_client_errors_total')})`, legendFormat: '{{error_type}}' }] }
+    ]
+  },
+  {
+    title: 'Tools',
+    panels: [
+      { title: 'Tool calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, outcome) (${rate('gen_ai_tool_calls_total')})`, legendFormat: '{{gen_ai_tool_name}} {{outcome}}' }] },
+      { title: 'Tool errors by type', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, error_type) (${rate('gen_ai_tool_errors_total')})`, legendFormat: '{{gen_ai_tool_name}} {{error_type}}' }] },
+      { title: 'Tool duration p95', unit: 's', targets: [{ expr: p95('gen_ai_tool_duration_seconds', 'gen_ai_tool_name'), legendFormat: '{{gen_ai_tool_name}}' }] },
+      { title: 'Tools running', unit: 'short', targets: [{ expr: 'sum by (gen_ai_tool_name) (gen_ai_tool_calls_active' + s + ')', legendFormat: '{{gen_ai_tool_name}}' }] }
+    ]
+  },
+  {
+    title: 'Cache, queue and tasks',
+    panels: [
+      {
+        title: 'Cache hit ratio',
+        unit: 'percentunit',
+        targets: [{ expr: `sum by (cache) (${rate('agent_cache_requests_total', sel('result="hit"'))}) / sum by (cache) (${rate('agent_cache_requests_total')})`, legendFormat: '{{cache}}' }]
+      },
+      { title: 'Cache evictions', unit: 'ops', targets: [{ expr: `sum by (cache) (${rate('agent_cache_evictions_total')})`, legendFormat: '{{cache}}' }] },
+      { title: 'Queue size', unit: 'short', targets: [{ expr: 'max by (queue) (agent_queue_size' + s + ')', legendFormat: '{{queue}}' }] },
+      { title: 'Tasks in progress', unit: 'short', targets: [{ expr: 'sum(agent_tasks_in_progress' + s + ')', legendFormat: 'in progress' }] },
+      { title: 'Tasks by status', unit: 'ops', targets: [{ expr: `sum by (status) (${rate('agent_tasks_total')})`, legendFormat: '{{status}}' }] },
+      { title: 'Task duration p95', unit: 's', targets: [{ expr: p95('agent_task_duration_seconds', 'status'), legendFormat: '{{status}}' }] },
+      {
+        title: 'Answer quality (mean critic score)',
+        unit: 'percentunit',
+        targets: [{ expr: `sum(${rate('agent_quality_score_sum')}) / sum(${rate('agent_quality_score_count')})`, legendFormat: 'score' }]
+      }
+    ]
+  },
+  {
+    title: 'Health',
+    panels: [
+      { title: 'Checks up', unit: 'short', targets: [{ expr: 'min by (check) (health_check_up' + s + ')', legendFormat: '{{check}}' }] },
+      { title: 'Check duration', unit: 's', targets: [{ expr: 'max by (check) (health_check_duration_seconds' + s + ')', legendFormat: '{{check}}' }] },
+      { title: 'Event loop lag p99', unit: 's', targets: [{ expr: 'max(nodejs_eventloop_lag_p99_seconds' + s + ')', legendFormat: 'p99' }] },
+      { title: 'Resident memory', unit: 'bytes', targets: [{ expr: 'sum(process_resident_memory_bytes' + s + ')', legendFormat: 'rss' }] }
+    ]
+  },
+  {
+    title: `Availability SLO (${OBJECTIVE * 100}%)`,
+    panels: [
+      {
+        title: 'Burn rate',
+        unit: 'short',
+        description: 'How many times faster than sustainable the error budget burns; 14.4 over 1h pages.',
+        targets: ['5m', '1h', '6h'].map((window) => ({
+          expr: `(sum(rate(http_requests_total${sel('status_code=~"5.."')}[${window}])) / sum(rate(http_requests_total${s}[${window}]))) / ${+(1 - OBJECTIVE).toFixed(6)}`,
+          legendFormat: window
+        }))
+      },
+      {
+        title: 'Error budget remaining (30 days)',
+        unit: 'percentunit',
+        targets: [{
+          expr: `1 - (sum(increase(http_requests_total${sel('status_code=~"5.."')}[30d])) / sum(increase(http_requests_total${s}[30d]))) / ${+(1 - OBJECTIVE).toFixed(6)}`,
+          legendFormat: 'remaining'
+        }]
+      },
+      { title: 'Alerts firing', unit: 'short', targets: [{ expr: 'sum by (alertname, severity) (ALERTS{alertstate="firing"})', legendFormat: '{{alertname}} {{severity}}' }] }
+    ]
+  }
+]
+
+/** Every query of the dashboard, for tests. */
+export function dashboardQueries (): string[] {
+  return ROWS.flatMap((row) => row.panels.flatMap((panel) => panel.targets.map((target) => target.expr)))
+}
+
+/** The dashboard as Grafana's JSON model (schema 39), with a Prometheus data-source variable. */
+export function buildDashboard (): Record<string, unknown> {
+  const panels: Array<Record<string, unknown>> = []
+  let id = 1
+  let y = 0
+  for (const row of ROWS) {
+    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: y++ }, panels: [] })
+    row.panels.forEach((panel, i) => {
+      panels.push({
+        id: id++,
+        type: 'timeseries',
+        title: panel.title,
+        ...(panel.description === undefined ? {} : { description: panel.description }),
+        datasource: DATASOURCE,
+        gridPos: { h: 8, w: 8, x: (i % 3) * 8, y: y + Math.floor(i / 3) * 8 },
+        fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
+        options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
+        targets: panel.targets.map((target, j) => ({
+          refId: String.fromCharCode(65 + j),
+          datasource: DATASOURCE,
+          expr: target.expr,
+          legendFormat: target.legendFormat
+        }))
+      })
+    })
+    y += Math.ceil(row.panels.length / 3) * 8
+  }
+  return {
+    uid: 'obs-agent',
+    title: 'Agent service',
+    tags: ['obs', 'agent', 'fastify'],
+    timezone: 'browser',
+    schemaVersion: 39,
+    version: 1,
+    refresh: '10s',
+    time: { from: 'now-1h', to: 'now' },
+    templating: {
+      list: [
+        { name: 'datasource', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
+        {
+          name: 'service',
+          type: 'query',
+          datasource: DATASOURCE,
+          query: { query: 'label_values(http_requests_total, service)', refId: 'service' },
+          definition: 'label_values(http_requests_total, service)',
+          includeAll: true,
+          multi: true,
+          allValue: '.*',
+          current: { text: 'All', value: '$__all' },
+          refresh: 2
+        }
+      ]
+    },
+    annotations: { list: [] },
+    panels
+  }
+}

@@ -1,0 +1,142 @@
+import t0, { test } from 'tap'
+import { initTracing } from '@obs/tracing'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { loggerOptions } from '@obs/tracing'
+import { SimulatedProvider } from '../src/llm/simulated-provider.js'
+import { samples } from '@obs/test-support/exposition'
+import { ask, buildTestApp } from './helpers.js'
+
+const spans = new InMemorySpanExporter()
+const sdk = initTracing({ serviceName: 'agent-test', spanProcessors: [new SimpleSpanProcessor(spans)], instrumentations: false })
+t0.teardown(() => sdk.shutdown())
+
+test('a task runs the whole pipeline: search, model, tools, critic', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const response = await ask(app, 'What is 12 * 7 in requests per second, and what is a burn rate?')
+  t.equal(response.statusCode, 200)
+  const { task } = response.json()
+  t.equal(task.status, 'completed')
+  t.ok(task.answer.length > 0)
+  t.ok(task.sources.includes('slo'))
+  t.same(task.tools, [{ tool: 'calculator', input: '12 * 7', output: '84' }])
+  t.ok(task.score > 0 && task.score <= 1)
+  t.equal(response.headers['x-trace-id'], task.traceId, 'the trace id of the request is on the task')
+  t.equal(response.headers.location, `/tasks/${task.id}`)
+})
+
+test('the pipeline steps are spans of the request trace', async (t) => {
+  spans.reset()
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const { task } = (await ask(app, 'What time is it now for the on-call?')).json()
+  const trace = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === task.traceId)
+  const byName = new Map(trace.map((span) => [span.name, span]))
+  for (const name of ['POST /tasks', 'agent.task', 'agent.validate', 'agent.search', 'agent.llm', 'agent.tool', 'agent.critic']) t.ok(byName.has(name), name)
+  const parentOf = (name: string): string | undefined => byName.get(name)?.parentSpanContext?.spanId
+  t.equal(parentOf('agent.task'), byName.get('POST /tasks')!.spanContext().spanId, 'the task span is a child of the server span')
+  for (const step of ['agent.validate', 'agent.search', 'agent.llm', 'agent.tool', 'agent.critic']) {
+    t.equal(parentOf(step), byName.get('agent.task')!.spanContext().spanId, `${step} is a child of the task span`)
+  }
+  t.equal(byName.get('agent.tool')!.attributes['gen_ai.tool.name'], 'clock')
+  t.ok(Number(byName.get('agent.llm')!.attributes['gen_ai.usage.output_tokens']) > 0)
+})
+
+test('submitted without waiting: 202, then readable and listed', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const submitted = await ask(app, 'What makes a good alert?', false)
+  t.equal(submitted.statusCode, 202)
+  const { id } = submitted.json().task
+  let task
+  for (let i = 0; i < 100; i++) {
+    task = (await app.inject(`/tasks/${id}`)).json().task
+    if (task.status === 'completed') break
+    await sleep(10)
+  }
+  t.equal(task.status, 'completed')
+  const list = (await app.inject('/tasks?status=completed')).json().tasks
+  t.ok(list.some((x: { id: string }) => x.id === id))
+  const missing = await app.inject('/tasks/00000000-0000-0000-0000-000000000000')
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.json().code, 'TASK_NOT_FOUND')
+})
+
+test('bad input: rejected tasks are 422, invalid requests 400', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const short = await ask(app, 'hi')
+  t.equal(short.statusCode, 422)
+  t.equal(short.json().task.error.code, 'TASK_REJECTED')
+  const secret = await ask(app, 'my api_key: sk-123, is it valid?')
+  t.equal(secret.statusCode, 422)
+  t.equal((await ask(app, 'which model?', true, 'no-such-model')).statusCode, 400)
+  t.equal((await app.inject({ method: 'POST', url: '/tasks', payload: {} })).statusCode, 400)
+  t.equal((await app.inject({ method: 'POST', url: '/tasks', payload: { query: 'x'.repeat(2001) } })).statusCode, 400)
+  t.equal((await app.inject('/tasks?limit=0')).statusCode, 400)
+})
+
+test('model failures: retried once, then the task fails with the provider error and a 502', async (t) => {
+  const { app } = await buildTestApp({ llmFailureRate: 1 })
+  t.teardown(() => app.close())
+  const response = await ask(app, 'What is an exemplar?')
+  t.equal(response.statusCode, 502)
+  const { task } = response.json()
+  t.equal(task.status, 'failed')
+  t.match(task.error.code, /^(RATE_LIMITED|UPSTREAM_TIMEOUT|SERVER_ERROR)$/)
+  const s = samples((await app.inject('/metrics')).body)
+  const calls = [...s].filter(([key]) => key.startsWith('gen_ai_client_calls_total{') && key.includes('outcome="error"')).reduce((sum, [, v]) => sum + v, 0)
+  t.equal(calls, 2, 'two attempts')
+  t.equal(s.get('agent_tasks_total{status="failed",service="agent",environment="dev"}'), 1)
+  const ready = (await app.inject('/health/ready')).json()
+  t.equal(ready.status, 'degraded', 'the model is a non-critical dependency')
+  t.equal(ready.checks.llm.status, 'fail')
+})
+
+test('a full queue answers 503 with Retry-After', async (t) => {
+  const slow = new SimulatedProvider({ latencyScale: 0.5, failureRate: 0, seed: 3 })
+  const { app } = await buildTestApp({ workers: 1, queueCapacity: 1 }, { provider: slow })
+  t.teardown(() => app.close())
+  // One worker busy with the first, the second waiting in the only place: the third is refused.
+  t.equal((await ask(app, 'What is a burn rate? (1)', false)).statusCode, 202)
+  t.equal((await ask(app, 'What is a burn rate? (2)', false)).statusCode, 202)
+  const third = await ask(app, 'What is a burn rate? (3)', false)
+  t.equal(third.statusCode, 503)
+  t.equal(third.headers['retry-after'], '5')
+  t.equal(third.json().code, 'QUEUE_FULL')
+})
+
+test('the agent metrics are real: cache hits, tokens, cost, tools, queue, tasks, quality', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  await ask(app, 'What is 5 / 0 errors per request?')
+  await ask(app, 'What is 5 / 0 errors per request?')
+  const s = samples((await app.inject('/metrics')).body)
+  const sum = (prefix: string): number => [...s].filter(([key]) => key.startsWith(prefix)).reduce((total, [, v]) => total + v, 0)
+  const labels = 'service="agent",environment="dev"'
+  t.equal(s.get(`agent_cache_requests_total{cache="answers",result="miss",${labels}}`), 1)
+  t.equal(s.get(`agent_cache_requests_total{cache="answers",result="hit",${labels}}`), 1)
+  t.ok(sum('gen_ai_client_token_usage_sum{') > 0)
+  t.ok(sum('gen_ai_client_cost_usd_total{') > 0)
+  t.equal(s.get(`gen_ai_tool_errors_total{gen_ai_tool_name="calculator",error_type="DIVISION_BY_ZERO",${labels}}`), 2)
+  t.equal(s.get(`agent_queue_size{queue="tasks",${labels}}`), 0)
+  t.equal(s.get(`agent_tasks_total{status="completed",${labels}}`), 2)
+  t.equal(s.get(`agent_quality_score_count{${labels}}`), 2)
+  t.equal(s.get(`http_requests_total{method="POST",route="/tasks",status_code="200",${labels}}`), 2)
+  t.ok((await app.inject('/alerts')).statusCode === 200)
+})
+
+test('every request log line carries the trace id, and secrets are redacted', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const { app } = await buildTestApp({}, { logger: { ...loggerOptions({ serviceName: 'agent-test' }), stream } })
+  t.teardown(() => app.close())
+  const response = await app.inject({ method: 'POST', url: '/tasks?wait=true', payload: { query: 'What is a good alert?' }, headers: { authorization: 'Bearer top-secret' } })
+  const traceId = response.json().task.traceId
+  const mine = lines.filter((line) => line.reqId !== undefined)
+  t.ok(mine.length >= 2)
+  t.ok(mine.every((line) => line.trace_id === traceId), 'incoming and completed lines carry it')
+  t.notMatch(JSON.stringify(lines), /top-secret/)
+})

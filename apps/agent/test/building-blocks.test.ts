@@ -1,0 +1,82 @@
+import { test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { LruCache } from '../src/cache.js'
+import { critique } from '../src/critic.js'
+import { KnowledgeBase } from '../src/knowledge-base.js'
+import { Random } from '../src/random.js'
+import { TaskQueue } from '../src/task-queue.js'
+import { TaskStore } from '../src/task-store.js'
+import { calculator } from '../src/tools.js'
+import type { Task } from '../src/task.js'
+
+test('Random is reproducible from a seed, and log-normal samples centre on the median', async (t) => {
+  const a = new Random(42)
+  const b = new Random(42)
+  t.same(Array.from({ length: 5 }, () => a.next()), Array.from({ length: 5 }, () => b.next()))
+  const r = new Random(7)
+  const samples = Array.from({ length: 20_001 }, () => r.logNormal(100, 0.5)).sort((x, y) => x - y)
+  const median = samples[10_000]!
+  t.ok(median > 95 && median < 105, `median ${median}`)
+  t.ok(samples[19_800]! > 250, 'a long tail')
+})
+
+test('LruCache: hits, misses, evictions by size and by age', async (t) => {
+  const events = { hit: 0, miss: 0, evicted: 0 }
+  const cache = new LruCache<number>(2, 50, { hit: () => events.hit++, miss: () => events.miss++, evicted: (n) => { events.evicted += n } })
+  cache.set('a', 1)
+  cache.set('b', 2)
+  t.equal(cache.get('a'), 1)
+  cache.set('c', 3)
+  t.equal(cache.get('b'), undefined, 'b was the least recently used')
+  t.equal(cache.get('a'), 1)
+  await sleep(60)
+  t.equal(cache.get('c'), undefined, 'expired')
+  t.same(events, { hit: 2, miss: 2, evicted: 2 })
+})
+
+test('TaskQueue: bounded, worked by a fixed number of workers, reporting its depth', async (t) => {
+  const depths: number[] = []
+  let running = 0
+  let most = 0
+  const queue = new TaskQueue<number>(3, 2, async () => {
+    running++
+    most = Math.max(most, running)
+    await sleep(20)
+    running--
+  }, (depth) => depths.push(depth))
+  const accepted = [1, 2, 3, 4, 5, 6].map((n) => queue.push(n))
+  t.same(accepted, [true, true, true, true, true, false], 'two start at once, three wait, the sixth is refused')
+  await queue.close()
+  t.equal(most, 2)
+  t.equal(queue.depth, 0)
+  t.equal(depths.at(-1), 0)
+  t.equal(queue.push(7), false, 'closed')
+})
+
+test('TaskStore forgets the oldest finished tasks beyond its size', async (t) => {
+  const store = new TaskStore(2)
+  const task = (id: string, status: Task['status']): Task => ({ id, query: 'q', model: 'm', status, createdAt: '' })
+  store.add(task('1', 'completed'))
+  store.add(task('2', 'running'))
+  store.add(task('3', 'queued'))
+  t.equal(store.get('1'), undefined)
+  t.ok(store.get('2'))
+  t.same(store.list(10).map((x) => x.id), ['3', '2'])
+  t.same(store.list(10, 'running').map((x) => x.id), ['2'])
+})
+
+test('calculator parses binary arithmetic and refuses anything else', async (t) => {
+  t.equal(calculator('12 * 7'), '84')
+  t.equal(calculator('1500 / 60'), '25')
+  t.equal(calculator('0.1 + 0.2'), '0.3')
+  t.throws(() => calculator('5 / 0'), { code: 'DIVISION_BY_ZERO' })
+  t.throws(() => calculator('process.exit(1)'), { code: 'BAD_TOOL_INPUT' })
+})
+
+test('knowledge base search and critic score', async (t) => {
+  const kb = new KnowledgeBase()
+  t.same(kb.search('What is an SLO burn rate?').map((n) => n.id)[0], 'slo')
+  t.same(kb.search('zzz qqq'), [])
+  t.equal(critique('From 2 note(s): …', 2, 1, 0), 0.75)
+  t.equal(critique('I have no notes on "x"', 0, 0, 1), 0.05)
+})

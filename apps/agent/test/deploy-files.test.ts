@@ -1,0 +1,98 @@
+import { test } from 'tap'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse, parseAllDocuments } from 'yaml'
+import { requireBinary } from '@obs/test-support/binaries'
+import { checkRules } from '@obs/test-support/promtool'
+import { run } from '@obs/test-support/run'
+import { AGENT_ROOT, deployFiles } from '../scripts/deploy-files.js'
+import { buildTestApp } from './helpers.js'
+
+const read = (path: string): Promise<string> => readFile(join(AGENT_ROOT, path), 'utf8')
+
+test('the checked-in rule files and dashboard are what the app exports (regenerate: pnpm --filter @obs/agent deploy-files)', async (t) => {
+  for (const [path, content] of Object.entries(deployFiles())) {
+    t.equal(await read(path), content, `${path} is up to date`)
+  }
+})
+
+test('promtool accepts the rule file and the rules of the PrometheusRule', async (t) => {
+  const rules = await checkRules(join(AGENT_ROOT, 'deploy/prometheus/rules/agent.rules.yml'))
+  t.equal(rules.code, 0, rules.stdout + rules.stderr)
+  const resource = parse(await read('deploy/kubernetes/prometheusrule.yaml'))
+  t.equal(resource.kind, 'PrometheusRule')
+  t.equal(resource.apiVersion, 'monitoring.coreos.com/v1')
+  const dir = await mkdtemp(join(tmpdir(), 'obs-prometheusrule-'))
+  await writeFile(join(dir, 'rules.yml'), JSON.stringify(resource.spec))
+  const spec = await checkRules(join(dir, 'rules.yml'))
+  t.equal(spec.code, 0, spec.stdout + spec.stderr)
+})
+
+test('promtool accepts the Prometheus config and amtool the Alertmanager config', async (t) => {
+  const promtool = await run(requireBinary('PROMTOOL', 'promtool'), ['check', 'config', '--syntax-only', join(AGENT_ROOT, 'deploy/prometheus/prometheus.yml')])
+  t.equal(promtool.code, 0, promtool.stdout + promtool.stderr)
+  const amtool = await run(requireBinary('AMTOOL', 'amtool'), ['check-config', join(AGENT_ROOT, 'deploy/alertmanager/alertmanager.yml')])
+  t.equal(amtool.code, 0, amtool.stdout + amtool.stderr)
+})
+
+test('the Kubernetes manifests and the compose file are valid YAML whose probes point at routes that exist', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const routeExists = (path: string): boolean => app.hasRoute({ method: 'GET', url: path })
+
+  const deployment = parse(await read('deploy/kubernetes/deployment.yaml'))
+  t.equal(deployment.kind, 'Deployment')
+  const [container] = deployment.spec.template.spec.containers
+  const port = container.ports.find((p: { name: string }) => p.name === 'http').containerPort
+  const probes = { startupProbe: '/health/startup', livenessProbe: '/health/live', readinessProbe: '/health/ready' } as const
+  for (const [probe, path] of Object.entries(probes)) {
+    const spec = container[probe]
+    t.equal(spec.httpGet.path, path, `${probe} path`)
+    t.ok(routeExists(spec.httpGet.path), `${probe} points at a route that exists`)
+    t.equal(spec.httpGet.port, 'http')
+    t.ok(spec.timeoutSeconds * 1000 > 800, `${probe} timeout is above the probe deadline`)
+  }
+  t.equal(port, 3000)
+  t.equal(container.env.find((e: { name: string }) => e.name === 'PORT').value, '3000')
+  const drainMs = Number(container.env.find((e: { name: string }) => e.name === 'DRAIN_DELAY_MS').value)
+  const readiness = container.readinessProbe
+  t.ok(drainMs > readiness.periodSeconds * readiness.failureThreshold * 1000, 'the drain outlasts readiness noticing the shutdown')
+  t.ok(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000 > drainMs, 'the grace period outlasts the drain')
+  t.same(deployment.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'agent' })
+
+  const service = parse(await read('deploy/kubernetes/service.yaml'))
+  t.same(service.spec.selector, deployment.spec.selector.matchLabels, 'the Service selects the pods')
+  const monitor = parse(await read('deploy/kubernetes/servicemonitor.yaml'))
+  t.equal(monitor.spec.endpoints[0].path, '/metrics')
+  t.ok(app.hasRoute({ method: 'GET', url: monitor.spec.endpoints[0].path }))
+  t.equal(monitor.spec.endpoints[0].port, service.spec.ports[0].name)
+
+  const composeDocs = parseAllDocuments(await read('deploy/compose.yaml'))
+  t.equal(composeDocs.length, 1)
+  t.same(composeDocs[0]!.errors, [])
+  const compose = composeDocs[0]!.toJS()
+  t.same(Object.keys(compose.services).sort(), ['agent', 'alert-receiver', 'alertmanager', 'grafana', 'otel-collector', 'prometheus'])
+  const healthcheck = compose.services.agent.healthcheck.test.join(' ')
+  const probePath = /http:\/\/127\.0\.0\.1:3000(\/[^'"]+)/.exec(healthcheck)![1]!
+  t.ok(routeExists(probePath), `the compose healthcheck (${probePath}) points at a route that exists`)
+  t.equal(compose.services.agent.environment.ALERTMANAGER_URL, 'http://alertmanager:9093')
+
+  const prometheus = parse(await read('deploy/prometheus/prometheus.yml'))
+  const job = prometheus.scrape_configs.find((j: { job_name: string }) => j.job_name === 'agent')
+  t.same(job.static_configs[0].targets, ['agent:3000'])
+  t.ok(app.hasRoute({ method: 'GET', url: job.metrics_path }))
+  const alertmanager = parse(await read('deploy/alertmanager/alertmanager.yml'))
+  t.match(alertmanager.receivers[0].webhook_configs[0].url, /^http:\/\/alert-receiver:9099\//)
+})
+
+test('the Grafana dashboard is valid JSON with a query on every panel', async (t) => {
+  const dashboard = JSON.parse(await read('deploy/grafana/dashboards/agent.json'))
+  const panels = dashboard.panels.filter((p: { type: string }) => p.type !== 'row')
+  t.ok(panels.length >= 20)
+  for (const panel of panels) t.ok(panel.targets.length > 0 && panel.targets.every((target: { expr: string }) => target.expr.length > 0), panel.title)
+  const titles = panels.map((p: { title: string }) => p.title).join(' | ')
+  for (const topic of ['Request rate', 'Error ratio', 'Duration p95', 'Tokens', 'Cost', 'Model latency', 'Tool', 'Cache hit', 'Queue size', 'Checks up', 'Burn rate', 'Error budget']) {
+    t.match(titles, topic)
+  }
+})
