@@ -46,13 +46,13 @@ export function asException (error: unknown): Error | string {
 /**
  * Marks `span` failed: status ERROR with the error's message, `error.type`, and the exception
  * as an event. `error` undefined means a failure without an exception (a bare 5xx): then
- * `fallbackType` is the `error.type`.
+ * `fallbackType` is the `error.type`. Returns the status description, if there is one.
  */
-export function recordFailure (span: Span, error: unknown, fallbackType: string): void {
+export function recordFailure (span: Span, error: unknown, fallbackType: string): string | undefined {
   if (error === undefined) {
     span.setStatus({ code: SpanStatusCode.ERROR })
     span.setAttribute(ATTR_ERROR_TYPE, fallbackType)
-    return
+    return undefined
   }
   const exception = asException(error)
   let message: string
@@ -64,4 +64,5 @@ export function recordFailure (span: Span, error: unknown, fallbackType: string)
   }
   span.setStatus({ code: SpanStatusCode.ERROR, message })
   span.setAttribute(ATTR_ERROR_TYPE, errorType(error))
+  return message
 }

@@ -14,19 +14,24 @@ function flushable (provider: TracerProvider | undefined): Flushable | undefined
 }
 
 /**
- * Exports the spans the provider still holds, waiting at most `timeoutMs`: an unreachable
- * collector must not hold up the app's shutdown. Never rejects.
+ * Waits for `work` (a flush or a shutdown) at most `timeoutMs`: an unreachable collector must
+ * not hold up the app's shutdown. Resolves true when the work settled in time, false when it
+ * did not (it goes on in the background); never rejects.
  */
-export async function flushSpans (provider: TracerProvider | undefined, timeoutMs: number): Promise<void> {
-  const target = flushable(provider)
-  if (target === undefined) return
+export async function settleWithin (work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
-  // Not unref'd: closing the app waits for this bounded timer (cleared as soon as the flush
-  // settles), so a flush in progress gets its time even when nothing else keeps the process up.
-  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })
+  // Not unref'd: closing waits for this bounded timer (cleared as soon as the work settles), so
+  // the work gets its time even when nothing else keeps the process up.
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(resolve, timeoutMs, false) })
   try {
-    await Promise.race([target.forceFlush().catch(() => {}), timeout])
+    return await Promise.race([work.then(() => true, () => true), timeout])
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Exports the spans the provider still holds, waiting at most `timeoutMs`. Never rejects. */
+export async function flushSpans (provider: TracerProvider | undefined, timeoutMs: number): Promise<void> {
+  const target = flushable(provider)
+  if (target !== undefined) await settleWithin(target.forceFlush(), timeoutMs)
 }

@@ -3,16 +3,16 @@ import plugin from './plugin.js'
 export default plugin
 export { obsTracing, type ObsTracing } from './plugin.js'
 export { type TracingPluginOptions, DEFAULT_EXCLUDE, defaults } from './options.js'
-export type { WithSpan } from './with-span.js'
+export type { WithSpan, WithSpanResult } from './with-span.js'
 export { initTracing, runningTracingSdk, type TracingSdk } from './sdk.js'
 export {
   type TracingSdkOptions, type InstrumentationOptions, type SamplerName, type OtlpProtocol, type ExporterName,
-  type ResolvedSdkConfig, DEFAULT_IGNORED_PATHS, resolveSdkConfig
+  type ResolvedSdkConfig, resolveSdkConfig
 } from './sdk-config.js'
 export type { ServiceOptions, ServiceInfo } from './service-info.js'
 export { createLogger, loggerOptions, type LoggerPresetOptions } from './logger.js'
 export { isSecretKey, redactSecrets } from './redact-secrets.js'
-export { redactUrl, SECRET_QUERY_PARAMS } from './redact-url.js'
+export { redactUrl } from './redact-url.js'
 export { traceLogFields, type TraceLogFields } from './log-fields.js'
 export { traceExemplar } from './exemplars.js'
 export { AlreadyRegisteredError, InvalidArgumentError, InvalidOptionError } from './errors.js'

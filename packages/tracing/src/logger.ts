@@ -1,9 +1,9 @@
 import { context, trace } from '@opentelemetry/api'
-import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import { pino, stdSerializers, stdTimeFunctions, symbols, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import { type Env, readEnv, readPairsEnv } from './env.js'
 import { InvalidOptionError } from './errors.js'
 import { kTraceFieldsBound, traceLogFields } from './log-fields.js'
-import { redactSecrets } from './redact-secrets.js'
+import { mayHoldSecretKey, redactSecrets } from './redact-secrets.js'
 import { redactUrl } from './redact-url.js'
 import { resolveServiceInfo, type ServiceOptions } from './service-info.js'
 
@@ -46,6 +46,32 @@ function mergeTraceFields (mergeObject: object, mixinObject: object): object {
   return mixinObject === NOTHING ? mergeObject : Object.assign(mixinObject, mergeObject)
 }
 
+/**
+ * Redacts what `log.child(bindings)` adds. Pino writes a child's bindings once, as JSON text,
+ * when the child is made, and gives them to no formatter (`formatters.bindings` is for the root
+ * logger only): this `onChild` hook reads the text the child added to its parent's and, only
+ * when a key there may be a secret, parses it and writes it again redacted. A request logger's
+ * bindings (`reqId`, the trace fields) cost one string test.
+ */
+function redactChildBindings (censor: string): (child: Logger) => void {
+  return function onChild (child) {
+    const own = child as unknown as Record<symbol, unknown>
+    const all = own[symbols.chindingsSym]
+    const inherited = (Object.getPrototypeOf(child) as Record<symbol, unknown>)[symbols.chindingsSym]
+    if (typeof all !== 'string' || typeof inherited !== 'string' || !all.startsWith(inherited)) return
+    const added = all.slice(inherited.length)
+    if (!mayHoldSecretKey(added)) return
+    let bindings: Record<string, unknown>
+    try {
+      bindings = JSON.parse(`{${added.slice(1)}}`) as Record<string, unknown>
+    } catch {
+      return
+    }
+    const redacted = redactSecrets(bindings, censor)
+    if (redacted !== bindings) own[symbols.chindingsSym] = `${inherited},${JSON.stringify(redacted).slice(1, -1)}`
+  }
+}
+
 // Keys whose values pino serializes itself: the request and response serializers write no
 // headers, and the error serializer's output is redacted on its own.
 const SERIALIZED = new Set(['req', 'res', 'err'])
@@ -54,8 +80,10 @@ const SERIALIZED = new Set(['req', 'res', 'err'])
  * Pino options for Fastify's `logger` option (or `pino()`): JSON lines, ISO time, the level by
  * name, the service's name, version and environment on every line, the trace fields of the
  * active span, and secrets redacted (authorization, cookies, API keys, tokens, passwords, secret
- * query parameters in logged URLs). Redaction looks at key names, three levels deep, in one pass
- * over what the line holds; pino's path-based `redact` is used only for the extra paths given.
+ * query parameters in logged URLs). Redaction looks at key names, four objects deep (the logged
+ * object being the first), in one pass over what the line holds, and in a child logger's
+ * bindings once, when the child is made; pino's path-based `redact` is used only for the extra
+ * paths given.
  */
 export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('logger options', 'expected an object')
@@ -86,9 +114,10 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
     },
     mixin: traceMixin,
     mixinMergeStrategy: mergeTraceFields,
+    onChild: redactChildBindings(censor),
     ...(extra.length === 0 ? {} : { redact: { paths: [...extra], censor } }),
     serializers: {
-      err: (error: unknown) => redactSecrets(stdSerializers.err(error as Error), censor, { anyObject: true }),
+      err: (error: unknown) => redactSecrets(stdSerializers.err(error as Error), censor),
       req (request: LoggedRequest) {
         return {
           method: request.method,

@@ -1,20 +1,16 @@
-// Query parameters whose values are secrets: API keys (`?key=` is how several LLM APIs take
-// theirs), tokens, signatures of pre-signed URLs, passwords, sessions.
-const SECRET_PARAM = /token|secret|passw(or)?d|api[-_]?key|signature|credential|session|^sig$|^key$|^auth(orization)?$/i
+import { isSecretKey } from './redact-secrets.js'
+
+// Query parameter names are often written in one word (`apikey`, `accesstoken`), so beyond the
+// key rule these parts mark a secret anywhere in a name: API keys (`?key=` is how several LLM
+// APIs take theirs), tokens, signatures and credentials of pre-signed URLs, passwords, sessions.
+const SECRET_PARAM = /token|secret|passw(?:or)?d|api[-_]?key|access[-_]?key|signature|credential|session|^sig$|^key$|^auth(?:orization)?$/i
 
 /**
- * The same rule as a list of names, for HTTP instrumentation (which matches names exactly):
- * its own defaults first, then the common spellings of the others.
+ * Whether a query parameter's value is a secret: the one rule for secrets in URLs, applied to
+ * the URLs that client and server spans record and to the request URLs the logger preset logs.
  */
-export const SECRET_QUERY_PARAMS: readonly string[] = Object.freeze([
-  'sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature',
-  'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'X-Goog-Credential',
-  'key', 'api_key', 'apikey', 'api-key', 'apiKey', 'token', 'access_token', 'accessToken', 'refresh_token',
-  'id_token', 'auth', 'authorization', 'password', 'passwd', 'secret', 'client_secret', 'signature', 'session', 'sessionid'
-])
-
 export function isSecretParam (name: string): boolean {
-  return SECRET_PARAM.test(name)
+  return SECRET_PARAM.test(name) || isSecretKey(name)
 }
 
 /** `url` with the values of secret-bearing query parameters replaced by `censor`. Never throws. */
@@ -23,6 +19,7 @@ export function redactUrl (url: string, censor: string): string {
   if (query === -1) return url
   const end = url.indexOf('#', query)
   const search = end === -1 ? url.slice(query + 1) : url.slice(query + 1, end)
+  let changed = false
   const params = search.split('&').map((param) => {
     const equals = param.indexOf('=')
     if (equals === -1) return param
@@ -31,7 +28,9 @@ export function redactUrl (url: string, censor: string): string {
     try {
       decoded = decodeURIComponent(name.replace(/\+/g, ' '))
     } catch {}
-    return isSecretParam(decoded) ? `${name}=${censor}` : param
+    if (!isSecretParam(decoded)) return param
+    changed = true
+    return `${name}=${censor}`
   })
-  return `${url.slice(0, query + 1)}${params.join('&')}${end === -1 ? '' : url.slice(end)}`
+  return changed ? `${url.slice(0, query + 1)}${params.join('&')}${end === -1 ? '' : url.slice(end)}` : url
 }

@@ -31,40 +31,26 @@ export function splitHost (host: string): HostParts {
   return { address, port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined }
 }
 
-/**
- * The HTTP server span attributes of the current semantic conventions that are known when the
- * request starts. One instance per plugin: it remembers the last Host header it parsed, which is
- * nearly always the next one.
- */
-export class RequestAttributes {
-  private lastHost = ''
-  private lastParts: HostParts = { address: '', port: undefined }
-
-  of (request: FastifyRequest, route: RouteTracing): Attributes {
-    const url = request.url
-    const query = url.indexOf('?')
-    const scheme = request.protocol
-    const host = request.host
-    if (host !== this.lastHost) {
-      this.lastHost = host
-      this.lastParts = splitHost(host)
-    }
-    const { address, port } = this.lastParts
-    const attributes: Attributes = {
-      [ATTR_HTTP_REQUEST_METHOD]: route.method,
-      [ATTR_URL_PATH]: query === -1 ? url : url.slice(0, query),
-      [ATTR_URL_SCHEME]: scheme,
-      [ATTR_SERVER_ADDRESS]: address,
-      [ATTR_SERVER_PORT]: port ?? (scheme === 'https' ? 443 : 80),
-      [ATTR_CLIENT_ADDRESS]: request.ip
-    }
-    // Recommended only when it is not the default, 1.1.
-    const version = request.raw.httpVersion
-    if (version !== '1.1') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = version
-    if (route.route !== undefined) attributes[ATTR_HTTP_ROUTE] = route.route
-    if (route.originalMethod !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = route.originalMethod
-    const userAgent = request.headers['user-agent']
-    if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent
-    return attributes
+/** The HTTP server span attributes of the current semantic conventions that are known when the request starts. */
+export function requestAttributes (request: FastifyRequest, route: RouteTracing): Attributes {
+  const url = request.url
+  const query = url.indexOf('?')
+  const scheme = request.protocol
+  const { address, port } = splitHost(request.host)
+  const attributes: Attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: route.method,
+    [ATTR_URL_PATH]: query === -1 ? url : url.slice(0, query),
+    [ATTR_URL_SCHEME]: scheme,
+    [ATTR_SERVER_ADDRESS]: address,
+    [ATTR_SERVER_PORT]: port ?? (scheme === 'https' ? 443 : 80),
+    [ATTR_CLIENT_ADDRESS]: request.ip
   }
+  // Recommended only when it is not the default, 1.1.
+  const version = request.raw.httpVersion
+  if (version !== '1.1') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = version
+  if (route.route !== undefined) attributes[ATTR_HTTP_ROUTE] = route.route
+  if (route.originalMethod !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = route.originalMethod
+  const userAgent = request.headers['user-agent']
+  if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent
+  return attributes
 }

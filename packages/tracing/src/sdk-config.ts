@@ -36,7 +36,11 @@ export interface TracingSdkOptions extends ServiceOptions {
   sampleRatio?: number
   /** HTTP instrumentation to register; all on by default, `false` for none. */
   instrumentations?: InstrumentationOptions | false
-  /** Request paths HTTP server instrumentation leaves alone: path prefixes (at a `/`) or RegExps. */
+  /**
+   * Request paths HTTP server instrumentation leaves alone, before any routing: path prefixes (at
+   * a `/`) or RegExps. None by default: in a Fastify app the plugin's `exclude` and route config
+   * decide; this is for other servers in the process.
+   */
   ignoreIncomingPaths?: Array<string | RegExp>
   /** Start nothing: the OpenTelemetry API stays a no-op. */
   disabled?: boolean
@@ -70,7 +74,6 @@ const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json']
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none']
 /** The OTLP/HTTP default when an exporter is asked for by name without an endpoint. */
 const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces'
-export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/metrics']
 
 function isHttpUrl (value: string): boolean {
   try {
@@ -250,6 +253,6 @@ export function resolveSdkConfig (options: TracingSdkOptions = {}): ResolvedSdkC
     exporter: resolveExporter(options, env),
     sampler: resolveSampler(options, env),
     instrumentations: resolveInstrumentations(options, env),
-    ignoreIncomingPaths: (ignore as Array<string | RegExp> | undefined) ?? DEFAULT_IGNORED_PATHS
+    ignoreIncomingPaths: (ignore as Array<string | RegExp> | undefined) ?? []
   }
 }

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Span } from '@opentelemetry/api'
+import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api'
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation'
@@ -7,14 +7,15 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler,
-  TraceIdRatioBasedSampler, type Sampler, type SpanExporter, type SpanProcessor
+  TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor
 } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
 import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
-import { redactUrl, SECRET_QUERY_PARAMS } from './redact-url.js'
+import { type CarriesStatusMessage, type Discardable, kDiscarded, kStatusMessage } from './marks.js'
+import { redactUrl } from './redact-url.js'
 import { type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions } from './sdk-config.js'
 
 /** The running SDK, as `initTracing()` returns it. */
@@ -61,14 +62,27 @@ function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 
   }
 }
 
-function createSpanProcessors (config: ExporterConfig): SpanProcessor[] {
-  if (config.kind === 'processors') return [...config.spanProcessors]
-  if (config.kind === 'none') return []
-  return [new BatchSpanProcessor(createExporter(config))]
+/** Passes spans on to `processor`, less those the Fastify plugin discarded (see marks.ts). */
+function skipDiscarded (processor: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span, parentContext) => processor.onStart(span, parentContext),
+    onEnd (span) {
+      if ((span as Discardable)[kDiscarded] !== true) processor.onEnd(span)
+    },
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown()
+  }
 }
 
-/** Whether HTTP server instrumentation should leave a request alone (health probes, scrapes). */
-export function createIncomingFilter (paths: ReadonlyArray<string | RegExp>): (request: IncomingMessage) => boolean {
+function createSpanProcessors (config: ExporterConfig): SpanProcessor[] {
+  if (config.kind === 'none') return []
+  const processors = config.kind === 'processors' ? [...config.spanProcessors] : [new BatchSpanProcessor(createExporter(config))]
+  return processors.map(skipDiscarded)
+}
+
+/** Whether HTTP server instrumentation should leave a request alone (`ignoreIncomingPaths`). */
+export function createIncomingFilter (paths: ReadonlyArray<string | RegExp>): ((request: IncomingMessage) => boolean) | undefined {
+  if (paths.length === 0) return undefined
   return function ignoreIncomingRequest (request) {
     const url = request.url ?? '/'
     const query = url.indexOf('?')
@@ -84,12 +98,39 @@ export function createIncomingFilter (paths: ReadonlyArray<string | RegExp>): (r
   }
 }
 
-/** undici's instrumentation records the query string as it is: redact secrets in it. */
-function redactFetchUrl (span: Span, request: { origin: string, path: string }): void {
-  if (!request.path.includes('?')) return
-  const path = redactUrl(request.path, REDACTED)
-  span.setAttribute(ATTR_URL_FULL, `${request.origin}${path}`)
-  span.setAttribute(ATTR_URL_QUERY, path.slice(path.indexOf('?') + 1))
+/** `url.query` with or without its `?` (undici keeps it, HTTP instrumentation does not). */
+function redactQuery (query: string): string {
+  return query.startsWith('?') ? redactUrl(query, REDACTED) : redactUrl(`?${query}`, REDACTED).slice(1)
+}
+
+/**
+ * The one rule for secrets in query strings, for every client and server span of HTTP and
+ * undici instrumentation: `url.full` and `url.query` as the instrumentation recorded them, with
+ * the values of secret parameters (`redactUrl`) replaced. A request hook, because it runs as the
+ * span starts, on every path (a request that fails or is aborted too).
+ */
+function redactSpanUrls (span: Span): void {
+  const attributes = (span as Partial<ReadableSpan>).attributes
+  if (attributes === undefined) return // not recording
+  const full = attributes[ATTR_URL_FULL]
+  if (typeof full === 'string') {
+    const redacted = redactUrl(full, REDACTED)
+    if (redacted !== full) span.setAttribute(ATTR_URL_FULL, redacted)
+  }
+  const query = attributes[ATTR_URL_QUERY]
+  if (typeof query === 'string') {
+    const redacted = redactQuery(query)
+    if (redacted !== query) span.setAttribute(ATTR_URL_QUERY, redacted)
+  }
+}
+
+/**
+ * HTTP instrumentation sets a server span's status once more as it ends it, without the
+ * description the plugin gave it (the error's message): put that back.
+ */
+function restoreStatusMessage (span: Span, request: object): void {
+  const message = (request as CarriesStatusMessage)[kStatusMessage]
+  if (message !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message })
 }
 
 function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
@@ -100,11 +141,14 @@ function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
       disableIncomingRequestInstrumentation: !httpServer,
       disableOutgoingRequestInstrumentation: !httpClient,
       ignoreIncomingRequestHook: createIncomingFilter(config.ignoreIncomingPaths),
-      redactedQueryParams: [...SECRET_QUERY_PARAMS],
-      redactedQueryParamsServer: [...SECRET_QUERY_PARAMS]
+      // Its own short lists off: redactSpanUrls applies the one rule to everything.
+      redactedQueryParams: [],
+      redactedQueryParamsServer: [],
+      requestHook: redactSpanUrls,
+      applyCustomAttributesOnSpan: restoreStatusMessage
     }))
   }
-  if (fetch) instrumentations.push(new UndiciInstrumentation({ requestHook: redactFetchUrl }))
+  if (fetch) instrumentations.push(new UndiciInstrumentation({ requestHook: redactSpanUrls }))
   return instrumentations
 }
 

@@ -1,11 +1,12 @@
 import { context, INVALID_TRACEID, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api'
-import { getRPCMetadata, isTracingSuppressed, RPCType, type RPCMetadata } from '@opentelemetry/core'
+import { getRPCMetadata, isTracingSuppressed, RPCType, suppressTracing, type RPCMetadata } from '@opentelemetry/core'
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { recordFailure } from './failure.js'
 import { withTraceFields } from './log-fields.js'
-import { RequestAttributes } from './request-attributes.js'
+import { type CarriesStatusMessage, type Discardable, kDiscarded, kStatusMessage } from './marks.js'
+import { requestAttributes } from './request-attributes.js'
 import { createRouteResolver, type RouteTracing } from './route-state.js'
 
 /** The server span of a request and the context it runs in. */
@@ -25,6 +26,7 @@ const kSpan = Symbol('obs.tracing.span')
 const kContext = Symbol('obs.tracing.context')
 const kOwned = Symbol('obs.tracing.owned')
 const kError = Symbol('obs.tracing.error')
+const kFailed = Symbol('obs.tracing.failed')
 // Set on the raw request when the span was started before Fastify built the request (by the
 // child logger factory, so that the request's first log line already carries the trace id).
 const kEarlySpan = Symbol('obs.tracing.earlySpan')
@@ -37,6 +39,7 @@ type TracedRequest = FastifyRequest & {
   [kContext]: Context | null
   [kOwned]: boolean
   [kError]: unknown
+  [kFailed]: boolean
 }
 type EarlyRequest = IncomingMessage & { [kEarlySpan]?: StartedSpan }
 type ClaimableMetadata = RPCMetadata & { [kClaimed]?: true }
@@ -65,11 +68,8 @@ export function createSpanStarter (tracer: Tracer): SpanStarter {
   return function startServerSpan (headers, name, named, startTime) {
     const active = context.active()
     if (isTracingSuppressed(active)) return undefined
-    const rpc = getRPCMetadata(active) as ClaimableMetadata | undefined
-    if (rpc !== undefined && rpc.type === RPCType.HTTP && rpc[kClaimed] !== true) {
-      rpc[kClaimed] = true
-      return new StartedSpan(rpc.span, active, false, false)
-    }
+    const claimed = claimInstrumentationSpan(active)
+    if (claimed !== undefined) return new StartedSpan(claimed, active, false, false)
     // The parent comes from the headers only, never from whatever context the server happens to
     // run in: a malformed traceparent is ignored by the propagator and starts a new trace.
     const parent = propagation.extract(ROOT_CONTEXT, headers)
@@ -92,23 +92,40 @@ export function requestSpan (request: FastifyRequest): Span | undefined {
   return (request as TracedRequest)[kSpan] ?? undefined
 }
 
+/**
+ * Claims the span HTTP instrumentation started for the request in `active`, if nobody has: a
+ * request served inside another one (an inject from a handler) never takes the outer span.
+ */
+function claimInstrumentationSpan (active: Context): Span | undefined {
+  const rpc = getRPCMetadata(active) as ClaimableMetadata | undefined
+  if (rpc === undefined || rpc.type !== RPCType.HTTP || rpc[kClaimed] === true) return undefined
+  rpc[kClaimed] = true
+  return rpc.span
+}
+
+/** Claims HTTP instrumentation's span of an excluded request and marks it for the SDK to leave out. */
+function discardInstrumentationSpan (active: Context): void {
+  const span = claimInstrumentationSpan(active) as Discardable | undefined
+  if (span !== undefined) span[kDiscarded] = true
+}
+
 /** Adds the hooks that give every traced request exactly one server span. */
 export function installServerSpans (app: FastifyInstance, options: ServerSpanOptions): void {
   const { startServerSpan, traceIdHeader, correlateLogs } = options
   const resolveRoute = createRouteResolver(options.exclude)
-  const requestAttributes = new RequestAttributes()
 
   app.decorateRequest(kSpan, null)
   app.decorateRequest(kContext, null)
   app.decorateRequest(kOwned, false)
   app.decorateRequest(kError, undefined)
+  app.decorateRequest(kFailed, false)
 
   function describe (started: StartedSpan, request: FastifyRequest, route: RouteTracing): void {
     const span = started.span
     if (!span.isRecording()) return
     if (!started.named) span.updateName(route.name)
     if (started.owned) {
-      span.setAttributes(requestAttributes.of(request, route))
+      span.setAttributes(requestAttributes(request, route))
       return
     }
     // HTTP instrumentation's span: it names the span and sets `http.route` from its RPC metadata
@@ -132,9 +149,27 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
     }
   }
 
+  /**
+   * An excluded request is not traced at all. HTTP instrumentation's span, when it started one,
+   * is claimed (so that no request served inside this one takes it) and marked for the SDK to
+   * leave out; everything the request does from here on runs with tracing suppressed, as for a
+   * path HTTP instrumentation ignores, so that no span is left without its parent.
+   */
+  function leaveOut (request: TracedRequest, done: HookHandlerDoneFunction): void {
+    const active = context.active()
+    if (isTracingSuppressed(active)) return done()
+    discardInstrumentationSpan(active)
+    const suppressed = suppressTracing(active)
+    request[kContext] = suppressed
+    context.with(suppressed, done)
+  }
+
   app.addHook('onRequest', function startRequestSpan (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    const traced = request as TracedRequest
+    // Taken (and ended) already when the client went away while an earlier hook was pending.
+    if (traced[kSpan] !== null) return done()
     const route = resolveRoute(request)
-    if (route === null) return done()
+    if (route === null) return leaveOut(traced, done)
     let started = earlySpan(request.raw)
     if (started === undefined) {
       started = startServerSpan(request.headers, route.name, true)
@@ -158,7 +193,7 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
   })
 
   // onError runs before the error handler has chosen the status code: keep the error, and
-  // decide at the end whether it failed the request (5xx) or not (4xx).
+  // decide once the status is final whether it failed the request (5xx) or not (4xx).
   app.addHook('onError', function keepRequestError (request: FastifyRequest, _reply: FastifyReply, error: unknown, done: HookHandlerDoneFunction) {
     (request as TracedRequest)[kError] = error
     done()
@@ -171,19 +206,43 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
    */
   function lateSpan (request: FastifyRequest, reply: FastifyReply): Span | null {
     const route = resolveRoute(request)
-    if (route === null) return null
+    if (route === null) {
+      discardInstrumentationSpan(context.active())
+      return null
+    }
     const started = earlySpan(request.raw) ?? startServerSpan(request.headers, route.name, true, Date.now() - reply.elapsedTime)
     if (started === undefined) return null
     take(request, reply, route, started)
     return started.span
   }
 
+  /** A 5xx: status ERROR, `error.type`, and the exception when one was thrown; once per request. */
+  function fail (request: TracedRequest, span: Span, status: number): void {
+    if (request[kFailed] || !span.isRecording()) return
+    request[kFailed] = true
+    const message = recordFailure(span, request[kError], String(status))
+    // HTTP instrumentation sets the status again, without a description, as it ends its span:
+    // the SDK puts this one back (see sdk.ts).
+    if (!request[kOwned] && message !== undefined) (request.raw as CarriesStatusMessage)[kStatusMessage] = message
+  }
+
+  // The status code is final here and nothing is written yet, while HTTP instrumentation ends
+  // its span when the response closes, possibly before onResponse hooks run: record failures now.
+  app.addHook('onSend', function recordRequestFailure (request, reply, payload, done) {
+    const traced = request as TracedRequest
+    const span = traced[kSpan] ?? lateSpan(request, reply)
+    if (span !== null && reply.statusCode >= 500) fail(traced, span, reply.statusCode)
+    done(null, payload)
+  })
+
+  // Ends the spans the plugin started. A reply that skipped onSend (hijacked, or written to
+  // reply.raw) is described here.
   app.addHook('onResponse', function endRequestSpan (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const traced = request as TracedRequest
     const span = traced[kSpan] ?? lateSpan(request, reply)
     if (span === null) return done()
     const status = reply.statusCode
-    if (status >= 500 && span.isRecording()) recordFailure(span, traced[kError], String(status))
+    if (status >= 500) fail(traced, span, status)
     if (traced[kOwned]) {
       traced[kOwned] = false
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status)
@@ -192,9 +251,18 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
     done()
   })
 
-  // A client that goes away before the response means no onResponse: end the span here.
+  // A client that goes away before the response means no onResponse: end the span here. When
+  // it left while an earlier onRequest hook was pending, the span is still the one the child
+  // logger factory started.
   app.addHook('onRequestAbort', function endAbortedRequestSpan (request: FastifyRequest, done: HookHandlerDoneFunction) {
     const traced = request as TracedRequest
+    if (traced[kSpan] === null) {
+      const started = earlySpan(request.raw)
+      if (started === undefined) return done()
+      traced[kSpan] = started.span
+      traced[kContext] = started.context
+      traced[kOwned] = started.owned
+    }
     const span = traced[kSpan]
     if (span !== null && traced[kOwned]) {
       traced[kOwned] = false

@@ -3,13 +3,20 @@ import { InvalidArgumentError } from './errors.js'
 import { recordFailure } from './failure.js'
 
 /**
+ * What `withSpan` returns for a function that returns `R`: a promise of its value when `R` is a
+ * promise or another thenable (anything with a `then` method, as at run time; the span ends
+ * when it settles), the value itself otherwise.
+ */
+export type WithSpanResult<R> = R extends { then: (...args: never[]) => unknown } ? Promise<Awaited<R>> : R
+
+/**
  * Runs `fn` in a new span, a child of the active one (inside a request: its server span). The
- * span ends when `fn` returns or, when it returns a promise, when that settles; a throw or a
- * rejection is recorded on it and passed on unchanged.
+ * span ends when `fn` returns or, when it returns a promise (or any thenable), when that
+ * settles; a throw or a rejection is recorded on it and passed on unchanged.
  */
 export interface WithSpan {
-  <T>(name: string, fn: (span: Span) => T): T
-  <T>(name: string, attributes: Attributes | undefined, fn: (span: Span) => T): T
+  <R>(name: string, fn: (span: Span) => R): WithSpanResult<R>
+  <R>(name: string, attributes: Attributes | undefined, fn: (span: Span) => R): WithSpanResult<R>
 }
 
 function isThenable (value: unknown): value is PromiseLike<unknown> {
@@ -17,7 +24,7 @@ function isThenable (value: unknown): value is PromiseLike<unknown> {
 }
 
 export function createWithSpan (tracer: Tracer): WithSpan {
-  return function withSpan<T> (name: string, attributesOrFn: Attributes | undefined | ((span: Span) => T), maybeFn?: (span: Span) => T): T {
+  return function withSpan (name: string, attributesOrFn: Attributes | undefined | ((span: Span) => unknown), maybeFn?: (span: Span) => unknown): unknown {
     const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn
     const attributes = typeof attributesOrFn === 'function' ? undefined : attributesOrFn
     if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('withSpan name', 'expected a non-empty string')
@@ -28,7 +35,7 @@ export function createWithSpan (tracer: Tracer): WithSpan {
 
     const parent = context.active()
     const span = tracer.startSpan(name, attributes === undefined ? undefined : { attributes }, parent)
-    let result: T
+    let result: unknown
     try {
       result = context.with(trace.setSpan(parent, span), fn, undefined, span)
     } catch (error) {
@@ -40,13 +47,15 @@ export function createWithSpan (tracer: Tracer): WithSpan {
       span.end()
       return result
     }
-    return result.then((value) => {
+    // A promise, whatever the thenable was (a query builder's `then` returns what it likes): the
+    // type says Promise, and so does the value.
+    return Promise.resolve(result).then((value) => {
       span.end()
       return value
     }, (error: unknown) => {
       recordFailure(span, error, 'Error')
       span.end()
       throw error
-    }) as T
-  }
+    })
+  } as WithSpan
 }

@@ -11,6 +11,18 @@ export interface ChildApp {
   stop (): Promise<{ code: number | null, stderr: string }>
 }
 
+/** Runs a fixture script with plain `node` to its end; resolves with its exit code and output. */
+export async function runScript (args: string[], env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  if (!existsSync(new URL('../dist/register.js', import.meta.url))) throw new Error('dist/ is missing: run `pnpm build` first')
+  const child = spawn(process.execPath, args, { cwd: packageDir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const code = await new Promise<number | null>((resolve, reject) => child.once('exit', resolve).once('error', reject))
+  return { code, stdout, stderr }
+}
+
 /**
  * Starts a fixture app with plain `node` (no test loader), from the package directory so that
  * it imports `@obs/tracing` by name, as users do: from the build, so run `pnpm build` first.

@@ -141,13 +141,16 @@ test('with the preset as Fastify\'s logger, request lines carry each field once'
     return 'x'
   })
   await app.inject('/x')
-  const raw = JSON.stringify(logs.lines)
   const [inner, server] = spans()
   const requestLine = logs.lines.find((line) => line.msg === 'request logger')!
   t.equal(requestLine.span_id, server!.spanContext().spanId, 'request.log keeps the request span')
   t.equal(logs.lines.find((line) => line.msg === 'app logger')!.span_id, inner!.spanContext().spanId, 'other loggers get the innermost span')
   t.ok(logs.lines.every((line) => line.trace_id === server!.spanContext().traceId))
-  t.notMatch(raw, /"trace_id":"[0-9a-f]+","[^"]*":[^}]*"trace_id"/, 'no duplicate keys')
+  // As written: JSON.parse keeps one of two equal keys and would hide a duplicate.
+  t.equal(logs.raw.length, 4)
+  for (const line of logs.raw) {
+    for (const key of ['trace_id', 'span_id', 'trace_flags']) t.equal(line.split(`"${key}":`).length - 1, 1, `"${key}" once in ${line.slice(0, 80)}…`)
+  }
 })
 
 test('the preset redacts authorization, cookies, API keys, passwords and secret query parameters', async (t) => {
@@ -188,6 +191,71 @@ test('the preset redacts secrets inside logged errors and arrays, and leaves the
   t.match(logs.lines[0], { err: { message: 'Request failed with status code 401', config: { url: 'https://llm.example.com/v1/chat' } }, payload: { page: 1 } })
   t.equal(error.config.headers.Authorization, 'Bearer sk-in-error', 'the error itself is not modified')
   t.equal(payload.users[0]!.password, 'p1', 'nor the payload')
+})
+
+test('the preset redacts keys that end like a secret, in any spelling', async (t) => {
+  const logs = new LogLines()
+  const logger = createLogger({ serviceName: 'api', env: {} }, logs)
+  const secrets = {
+    openaiApiKey: 's1',
+    OPENAI_API_KEY: 's2',
+    'x-goog-api-key': 's3',
+    authToken: 's4',
+    secretKey: 's5',
+    sessionToken: 's6',
+    aws_secret_access_key: 's7',
+    pwd: 's8'
+  }
+  const ordinary = { inputTokens: 120, max_tokens: 256, keyboard: 'qwerty', secretary: 'ada', passwordHint: 'pet', tokenCount: 3, cacheKey: 'k', apiKeyId: 'id-1' }
+  logger.info({ ...secrets, ...ordinary, nested: { ...secrets } }, 'names')
+  const [line] = logs.lines
+  for (const key of Object.keys(secrets)) {
+    t.equal(line![key], '[Redacted]', key)
+    t.equal((line!.nested as Record<string, unknown>)[key], '[Redacted]', `nested.${key}`)
+  }
+  t.match(line, ordinary, 'ordinary keys are kept')
+  t.notMatch(logs.raw[0], /"s\d"/)
+})
+
+test('the preset looks into errors logged under any key, and into the errors an error aggregates', async (t) => {
+  const logs = new LogLines()
+  const logger = createLogger({ serviceName: 'api', env: {} }, logs)
+  // As an HTTP client's error carries the request it failed to send.
+  const clientError = (): Error => Object.assign(new Error('Request failed with status code 401'), {
+    config: { url: 'https://llm.example.com/v1/chat', headers: { Authorization: 'Bearer sk-leak', accept: 'application/json' } }
+  })
+  logger.error({ error: clientError() }, 'under another key')
+  logger.error({ err: new AggregateError([clientError(), clientError()], 'all tools failed') }, 'aggregate')
+  logger.error({ err: Object.assign(new Error('wrapped'), { response: { config: { headers: { 'x-api-key': 'sk-leak' } } } }) }, 'nested')
+  t.equal(logs.lines.length, 3)
+  for (const raw of logs.raw) t.notMatch(raw, /sk-leak/, raw.slice(0, 80))
+  t.match(logs.lines[0], { error: { config: { url: 'https://llm.example.com/v1/chat', headers: { Authorization: '[Redacted]', accept: 'application/json' } } } })
+  t.match(logs.lines[1], { err: { type: 'AggregateError', aggregateErrors: [{ config: { headers: { Authorization: '[Redacted]' } } }, { config: { headers: { Authorization: '[Redacted]' } } }] } })
+})
+
+test('the preset redacts the bindings of child loggers', async (t) => {
+  const logs = new LogLines()
+  const logger = createLogger({ serviceName: 'api', env: {} }, logs)
+  logger.child({ apiKey: 'sk-child', tenant: 'acme' }).child({ session: { authToken: 'sk-grandchild' } }).info('in a child')
+  t.notMatch(logs.raw[0], /sk-/)
+  t.match(logs.lines[0], { apiKey: '[Redacted]', tenant: 'acme', session: { authToken: '[Redacted]' }, msg: 'in a child' })
+
+  // Fastify builds the logger from the options, and its request loggers are children too.
+  const lines = new LogLines()
+  const app = Fastify({ logger: { ...loggerOptions({ serviceName: 'api', env: {} }), stream: lines } })
+  await app.register(tracing)
+  app.get('/x', async (request) => {
+    request.log.child({ clientSecret: 'sk-request' }).info('request child')
+    app.log.child({ password: 'sk-app' }).info('app child')
+    return 'x'
+  })
+  await app.inject('/x')
+  t.equal(lines.raw.length, 4)
+  for (const raw of lines.raw) t.notMatch(raw, /sk-/)
+  const requestChild = lines.lines.find((line) => line.msg === 'request child')!
+  t.equal(requestChild.clientSecret, '[Redacted]')
+  t.match(requestChild.trace_id, /^[0-9a-f]{32}$/, 'the request\'s own bindings are kept')
+  t.equal(lines.lines.find((line) => line.msg === 'app child')!.password, '[Redacted]')
 })
 
 test('loggerOptions plugs into Fastify\'s logger option', async (t) => {

@@ -30,6 +30,7 @@ test('secret query parameters are redacted in URLs, the rest is kept as it was',
   t.equal(redactUrl('https://h/p?password=hunter2#frag', R), `https://h/p?password=${R}#frag`)
   t.equal(redactUrl('/x?flag&token', R), '/x?flag&token', 'names without a value have nothing to hide')
   t.equal(redactUrl('/x?%zz=1&api%5Fkey=2', R), `/x?%zz=1&api%5Fkey=${R}`, 'encoded names are decoded first; bad encodings survive')
-  t.ok(['sessionid', 'client_secret', 'X-Goog-Credential', 'Authorization'].every(isSecretParam))
+  t.ok(['sessionid', 'client_secret', 'X-Goog-Credential', 'Authorization', 'AWSAccessKeyId', 'X-Amz-Security-Token', 'Signature',
+    'API_KEY', 'Token', 'x-api-key', 'openai_api_key', 'apikey', 'accesstoken', 'pwd', 'privateKey'].every(isSecretParam), 'the key rule and more')
   t.notOk(['monkey', 'keyword', 'page', 'q'].some(isSecretParam))
 })

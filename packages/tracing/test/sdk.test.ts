@@ -1,7 +1,9 @@
 import { test } from 'tap'
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import type { IncomingMessage } from 'node:http'
 import { initTracing, resolveSdkConfig, runningTracingSdk, type ResolvedSdkConfig } from '../src/index.js'
+import { createIncomingFilter } from '../src/sdk.js'
 
 /** Warnings emitted while `fn` runs (process.emitWarning is synchronous to 'warning' listeners only on nextTick). */
 async function warnings<T> (fn: () => T): Promise<{ result: T, codes: string[], messages: string[] }> {
@@ -26,7 +28,7 @@ test('defaults: no endpoint means no exporter, a parent-based ratio sampler at 1
   t.same(config.instrumentations, { httpServer: true, httpClient: true, fetch: true })
   t.equal(config.disabled, false)
   t.match(config.service.name, /^unknown_service:/)
-  t.same(config.ignoreIncomingPaths, ['/health', '/metrics'])
+  t.same(config.ignoreIncomingPaths, [], 'the Fastify plugin decides what is left out')
 })
 
 test('OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces; the traces endpoint is taken as it is and wins', async (t) => {
@@ -174,4 +176,12 @@ test('the sampler names map to the samplers they say', async (t) => {
     t.equal(trace.getTracer('t').startSpan('x').isRecording(), sampled, name)
     await sdk.shutdown()
   }
+})
+
+test('ignoreIncomingPaths: none by default; prefixes at a / and RegExps when given', async (t) => {
+  t.equal(createIncomingFilter([]), undefined, 'no filter at all by default')
+  const ignore = createIncomingFilter(['/internal', /^\/debug\//])!
+  const request = (url: string): IncomingMessage => ({ url }) as IncomingMessage
+  for (const url of ['/internal', '/internal/', '/internal/ping?x=1', '/debug/vars']) t.ok(ignore(request(url)), url)
+  for (const url of ['/internals', '/api/internal', '/debug', '/']) t.notOk(ignore(request(url)), url)
 })

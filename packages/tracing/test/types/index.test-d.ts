@@ -29,6 +29,11 @@ await app.register(tracing, { traceIdHeader: true })
 await app.register(tracing, { exclude: [42] })
 
 const options: TracingPluginOptions = { exclude: [] }
+
+interface QueryBuilder extends PromiseLike<Array<{ id: number }>> {
+  where (column: string, value: number): QueryBuilder
+}
+declare const query: QueryBuilder
 const api: ObsTracing = app.tracing
 
 app.get('/private', { config: { tracing: false } }, async () => 'x')
@@ -44,9 +49,17 @@ app.get('/agent', async (request) => {
     return 3
   })
   const parsed: number = app.tracing.withSpan('parse', (child) => { child.addEvent('parsed'); return 1 })
+  const nothing: void = app.tracing.withSpan('log', () => {})
+  // A thenable with methods of its own (a query builder) comes back as a plain Promise.
+  const rows = app.tracing.withSpan('db.query', () => query.where('id', 1))
+  const awaited: Promise<Array<{ id: number }>> = rows
+  // @ts-expect-error the builder's methods are gone: the result is a Promise
+  rows.where('id', 2)
+  // @ts-expect-error an async function's result is a Promise, not its value
+  const notAwaited: number = app.tracing.withSpan('search', async () => 3)
   // @ts-expect-error attributes are an object
   app.tracing.withSpan('x', 'attrs', () => 1)
-  return { traceId, hits: await hits, parsed }
+  return { traceId, hits: await hits, parsed, nothing, rows: await awaited, notAwaited }
 })
 
 const fields: TraceLogFields | undefined = traceLogFields()
