@@ -43,8 +43,10 @@ export interface HttpReceiver {
 }
 
 async function read (req: IncomingMessage): Promise<ReceivedRequest> {
-  let text = ''
-  for await (const chunk of req) text += String(chunk)
+  // Decoded once, whole: a multi-byte character can be split between two chunks.
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
   let json: unknown
   try {
     json = JSON.parse(text)

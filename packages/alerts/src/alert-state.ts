@@ -1,7 +1,7 @@
 import { AlertInstance } from './alert.js'
 import { fingerprint } from './fingerprint.js'
 import type { AlertPlan } from './plan.js'
-import type { Vector } from './sources.js'
+import type { Sample, Vector } from './sources.js'
 import { renderTemplate } from './template.js'
 
 export interface Transitions {
@@ -12,62 +12,93 @@ export interface Transitions {
 export interface AlertContext {
   channels: readonly string[]
   generatorURL: (fingerprint: string) => string
+  /** The most active alerts the rule keeps (`maxGroups`); results beyond are left out and counted. */
+  maxAlerts: number
+}
+
+/** The labels and fingerprint of a sample once the rule's labels are applied. */
+interface SampleAlert {
+  readonly labels: Readonly<Record<string, string>>
+  readonly fingerprint: string
+  epoch: number
 }
 
 /**
  * The alerts of one alerting rule, moved through their states as Prometheus moves them
  * (rules/alerting.go): a new sample is pending, firing once it has been active for `for`
  * (at once when `for` is 0); a firing alert whose sample is gone keeps firing for
- * `keepFiringFor`, then resolves; a pending alert whose sample is gone is dropped.
+ * `keepFiringFor`, then resolves; a pending alert whose sample is gone is dropped. Alerts are
+ * keyed by the fingerprint of their labels, as in Prometheus: two samples that end with the
+ * same labels fail the evaluation ("same labelset after applying alert labels").
  */
 export class RuleAlerts {
   /** Active alerts by fingerprint. */
   readonly active = new Map<string, AlertInstance>()
-  /** The same alerts by the key of their sample's labels, so that a known alert costs no hashing. */
-  private readonly bySample = new Map<string, AlertInstance>()
-  private readonly sampleKeys = new Map<AlertInstance, string>()
+  /** Labels and fingerprints of the samples of active alerts, so that a known sample costs no hashing. */
+  private readonly samples = new Map<string, SampleAlert>()
   private epoch = 0
-  private readonly seen = new Map<AlertInstance, number>()
+  /** Results left out because the rule had `maxAlerts` active alerts, over every evaluation. */
+  overLimit = 0
 
   constructor (readonly plan: AlertPlan, private readonly context: AlertContext) {}
 
+  /** Moves the alerts to `now`; throws, changing nothing, when two samples have the same labels. */
   apply (vector: Vector, now: number): Transitions {
     const { plan } = this
     const epoch = ++this.epoch
+    // Every sample's labels first, so that a collision fails the evaluation before any change.
+    const batch: Array<{ key: string, sample: Sample, alert: SampleAlert }> = []
+    const fingerprints = new Set<string>()
     for (const [key, sample] of vector) {
-      let alert = this.bySample.get(key)
+      let alert = this.samples.get(key)
       if (alert === undefined) {
         const labels: Record<string, string> = { ...sample.labels, ...plan.labels, alertname: plan.alert }
-        const fp = fingerprint(labels)
+        alert = { labels, fingerprint: fingerprint(labels), epoch: 0 }
+      }
+      if (fingerprints.has(alert.fingerprint)) {
+        throw new Error(`vector contains metrics with the same labelset after applying alert labels: ${formatLabels(alert.labels)}`)
+      }
+      fingerprints.add(alert.fingerprint)
+      batch.push({ key, sample, alert })
+    }
+
+    for (const { key, sample, alert: { labels, fingerprint: fp }, alert: entry } of batch) {
+      let alert = this.active.get(fp)
+      if (alert === undefined) {
+        if (this.active.size >= this.context.maxAlerts) {
+          this.overLimit++
+          continue
+        }
         alert = new AlertInstance(fp, plan.alert, plan.severity, 'rule', labels, now, this.context.channels, this.context.generatorURL(fp))
         this.active.set(fp, alert)
-        this.bySample.set(key, alert)
-        this.sampleKeys.set(alert, key)
       }
-      this.seen.set(alert, epoch)
-      // Annotations are filled in again only when the value changed (labels never do).
-      if (!Object.is(alert.value, sample.value) || alert.annotationsRendered === false) {
+      entry.epoch = epoch
+      this.samples.set(key, entry)
+      alert.seen = epoch
+      // Annotations are filled in again only when the value or the sample changed.
+      if (!Object.is(alert.value, sample.value) || alert.sampleKey !== key) {
         alert.value = sample.value
+        alert.sampleKey = key
         const data = { value: sample.value, labels: sample.labels }
         const annotations: Record<string, string> = {}
         for (const name in plan.annotations) annotations[name] = renderTemplate(plan.annotations[name]!.template, data)
         alert.annotations = annotations
-        alert.annotationsRendered = true
       }
     }
+    for (const [key, entry] of this.samples) if (entry.epoch !== epoch) this.samples.delete(key)
 
     const out: Transitions = { fired: [], resolved: [] }
     for (const alert of this.active.values()) {
-      if (this.seen.get(alert) !== epoch) {
+      if (alert.seen !== epoch) {
         if (alert.state === 'pending') {
-          this.forget(alert)
+          this.active.delete(alert.fingerprint)
           continue
         }
         alert.keepFiringSince ??= now
         if (now - alert.keepFiringSince < plan.keepFiringForMs) continue
         alert.state = 'resolved'
         alert.resolvedAt = now
-        this.forget(alert)
+        this.active.delete(alert.fingerprint)
         out.resolved.push(alert)
         continue
       }
@@ -80,11 +111,9 @@ export class RuleAlerts {
     }
     return out
   }
+}
 
-  private forget (alert: AlertInstance): void {
-    this.active.delete(alert.fingerprint)
-    this.bySample.delete(this.sampleKeys.get(alert)!)
-    this.sampleKeys.delete(alert)
-    this.seen.delete(alert)
-  }
+/** `{alertname="X", queue="all"}`, sorted, for messages. */
+function formatLabels (labels: Readonly<Record<string, string>>): string {
+  return `{${Object.keys(labels).sort().map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`
 }

@@ -42,7 +42,9 @@ export class AlertInstance {
   state: AlertState = 'pending'
   value = NaN
   annotations: Record<string, string> = {}
-  annotationsRendered = false
+  /** For rule alerts: the key of the sample its annotations were rendered from, and the evaluation that last saw it. */
+  sampleKey: string | undefined
+  seen = 0
   firedAt: number | undefined
   resolvedAt: number | undefined
   keepFiringSince: number | undefined

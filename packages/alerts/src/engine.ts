@@ -1,9 +1,8 @@
 import { type AlertNotification, AlertInstance, type AlertView } from './alert.js'
-import { RuleAlerts } from './alert-state.js'
+import { RuleAlerts, type Transitions } from './alert-state.js'
 import { type Duration, parseDuration } from './duration.js'
-import { InvalidAlertError } from './errors.js'
-import { evaluate, SourceFailure } from './evaluate.js'
-import type { Expr } from './expr.js'
+import { InvalidAlertError, TooManyAlertsError } from './errors.js'
+import { evaluate, type EvaluationContext, type RecordedLabels, SourceFailure } from './evaluate.js'
 import { fingerprint } from './fingerprint.js'
 import { History } from './history.js'
 import { LABEL_NAME } from './matchers.js'
@@ -75,9 +74,13 @@ export class AlertEngine {
   readonly plans: readonly AlertPlan[]
   private readonly sources: SourceSet
   private readonly states: RuleAlerts[]
+  /** Alerts raised by code, at most `limits.maxGroups` at once. */
   private readonly raised = new Map<string, AlertInstance>()
+  /** raise() calls refused because `raised` was full. */
+  private raisedOverLimit = 0
   private readonly history: History
   private readonly failing = new Set<string>()
+  private readonly recorded: RecordedLabels = new WeakMap()
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly options: EngineOptions) {
@@ -85,7 +88,8 @@ export class AlertEngine {
     this.sources = new SourceSet(this.plans.map((p) => p.expr), options.limits)
     this.states = this.plans.map((plan) => new RuleAlerts(plan, {
       channels: options.route(plan.severity, plan.rule.channels),
-      generatorURL: options.generatorURL
+      generatorURL: options.generatorURL,
+      maxAlerts: options.limits.maxGroups
     }))
     this.history = new History(options.historySize)
   }
@@ -102,18 +106,19 @@ export class AlertEngine {
     const notifications: AlertNotification[] = []
     const snapshot = await this.options.snapshot.collect(this.sources.names)
     this.sources.ingest(snapshot, now)
-    const memo = new Map<Expr, Vector>()
+    const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded }
     for (const state of this.states) {
       const { plan } = state
-      let vector: Vector
+      let transitions: Transitions
       try {
-        vector = plan.expr.op === 'custom' ? await this.custom(plan, now) : evaluate(plan.expr, this.sources, now, memo)
+        const vector = plan.expr.op === 'custom' ? await this.custom(plan, now) : evaluate(plan.expr, context)
+        transitions = state.apply(vector, now)
       } catch (error) {
         // As in Prometheus, a failed evaluation leaves the rule's alerts as they were.
         report.errors.push({ rule: plan.alert, error: error instanceof SourceFailure ? error.cause : error })
         continue
       }
-      const { fired, resolved } = state.apply(vector, now)
+      const { fired, resolved } = transitions
       for (const alert of fired) this.fired(alert, now, notifications)
       for (const alert of resolved) this.resolved(alert, notifications)
     }
@@ -182,25 +187,36 @@ export class AlertEngine {
     }
   }
 
-  /** Raises an alert from code; raising the same title and labels again updates it (no new notification). */
+  /**
+   * Raises an alert from code; raising the same title and labels again updates it (no new
+   * notification). Everything that can fail (the input, its metadata, its channels, the limit)
+   * is checked before anything changes: a coded error leaves the alerts as they were.
+   */
   raise (input: RaisedAlert): AlertView {
     const now = this.options.now()
-    const { title, labels, severity, channels, resolveAfterMs } = checkRaised(input)
+    const { title, labels, severity, channels, resolveAfterMs, metadata } = checkRaised(input)
+    const annotations = raisedAnnotations(title, input.message, metadata)
     const all = { ...labels, alertname: title, severity }
     const fp = fingerprint(all)
     let alert = this.raised.get(fp)
     const isNew = alert === undefined
     if (alert === undefined) {
-      alert = new AlertInstance(fp, title, severity, 'code', all, now, this.options.route(severity, channels), this.options.generatorURL(fp))
-      alert.state = 'firing'
-      alert.firedAt = now
-      this.raised.set(fp, alert)
+      const routed = this.options.route(severity, channels)
+      if (this.raised.size >= this.options.limits.maxGroups) {
+        this.raisedOverLimit++
+        throw new TooManyAlertsError(this.raised.size)
+      }
+      alert = new AlertInstance(fp, title, severity, 'code', all, now, routed, this.options.generatorURL(fp))
     }
-    alert.annotations = raisedAnnotations(input)
-    alert.metadata = input.metadata === undefined ? undefined : { ...input.metadata }
+    // Nothing below can throw.
+    alert.annotations = annotations
+    alert.metadata = metadata
     const after = resolveAfterMs ?? this.options.resolveRaisedAfterMs
     alert.expiresAt = after === false ? undefined : now + after
     if (isNew) {
+      alert.state = 'firing'
+      alert.firedAt = now
+      this.raised.set(fp, alert)
       const out: AlertNotification[] = []
       this.fired(alert, now, out)
       this.options.notify(out)
@@ -259,9 +275,20 @@ export class AlertEngine {
     return this.find(fp)?.view() ?? this.history.find(fp)
   }
 
-  /** Series tracked and left out by the limits, for the self-metrics. */
+  /** An active (pending or firing) alert as it is now, for notifiers that send the current state. */
+  current (fp: string): AlertView | undefined {
+    return this.find(fp)?.view()
+  }
+
+  /**
+   * Series tracked and what the limits left out (series, groups, alerts of a rule beyond
+   * `maxGroups` at each evaluation, refused raise() calls), for the self-metrics.
+   */
   stats (): SourceStats {
-    return this.sources.stats()
+    const stats = this.sources.stats()
+    for (const state of this.states) stats.overLimit += state.overLimit
+    stats.overLimit += this.raisedOverLimit
+    return stats
   }
 }
 
@@ -285,9 +312,17 @@ function customVector (result: CustomResult): Vector {
   return out
 }
 
-function checkRaised (input: RaisedAlert): {
-  title: string, labels: Record<string, string>, severity: Severity, channels: readonly string[] | undefined, resolveAfterMs: number | false | undefined
-} {
+/** A raised alert once checked: nothing in it can fail any more. */
+interface CheckedAlert {
+  title: string
+  labels: Record<string, string>
+  severity: Severity
+  channels: readonly string[] | undefined
+  resolveAfterMs: number | false | undefined
+  metadata: Record<string, unknown> | undefined
+}
+
+function checkRaised (input: RaisedAlert): CheckedAlert {
   if (input === null || typeof input !== 'object') throw new InvalidAlertError('expected { title, message, severity, metadata }')
   if (typeof input.title !== 'string' || input.title.trim() === '') throw new InvalidAlertError('title must be a non-empty string')
   if (input.message !== undefined && typeof input.message !== 'string') throw new InvalidAlertError('message must be a string')
@@ -309,15 +344,55 @@ function checkRaised (input: RaisedAlert): {
   if (input.channels !== undefined && (!Array.isArray(input.channels) || !input.channels.every((c) => typeof c === 'string'))) {
     throw new InvalidAlertError('channels must be an array of notifier names')
   }
-  return { title: input.title, labels, severity, channels: input.channels, resolveAfterMs }
+  return { title: input.title, labels, severity, channels: input.channels, resolveAfterMs, metadata: jsonMetadata(input.metadata) }
 }
 
-function raisedAnnotations (input: RaisedAlert): Record<string, string> {
-  const annotations: Record<string, string> = { summary: input.title }
-  if (input.message !== undefined) annotations.description = input.message
-  for (const [name, value] of Object.entries(input.metadata ?? {})) {
-    if (!LABEL_NAME.test(name) || CODE_ANNOTATIONS.has(name) || value === undefined) continue
-    annotations[name] = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+/**
+ * The metadata as JSON values, as `GET /alerts` and the notifiers will show it: `toJSON()`
+ * honoured, a BigInt as its digits, a cycle as "[Circular]", functions and symbols left out.
+ * A getter or `toJSON()` that throws makes the alert invalid.
+ */
+function jsonMetadata (metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (metadata === undefined) return undefined
+  const ancestors: object[] = []
+  const json = (value: unknown): unknown => {
+    if (typeof value === 'bigint') return value.toString()
+    if (typeof value === 'number') return Number.isFinite(value) ? value : null
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined
+    if (value === null || typeof value !== 'object') return value
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return json((value as { toJSON: () => unknown }).toJSON())
+    if (ancestors.includes(value)) return '[Circular]'
+    ancestors.push(value)
+    try {
+      if (Array.isArray(value)) return value.map((item) => json(item) ?? null)
+      return entries(value)
+    } finally {
+      ancestors.pop()
+    }
+  }
+  const entries = (value: object): Record<string, unknown> => {
+    const out: Record<string, unknown> = {}
+    for (const [name, item] of Object.entries(value)) {
+      const converted = json(item)
+      if (converted !== undefined) out[name] = converted
+    }
+    return out
+  }
+  try {
+    ancestors.push(metadata)
+    return entries(metadata)
+  } catch (error) {
+    throw new InvalidAlertError(`metadata cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** `summary` (the title), `description` (the message), and the metadata's values (objects as JSON). */
+function raisedAnnotations (title: string, message: string | undefined, metadata: Record<string, unknown> | undefined): Record<string, string> {
+  const annotations: Record<string, string> = { summary: title }
+  if (message !== undefined) annotations.description = message
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    if (!LABEL_NAME.test(name) || CODE_ANNOTATIONS.has(name)) continue
+    annotations[name] = typeof value === 'string' ? value : JSON.stringify(value)
   }
   return annotations
 }

@@ -24,6 +24,9 @@ export const NotExportableError = createError<[string, string]>(
 export const InvalidAlertError = createError<[string]>(
   'OBS_ALERTS_INVALID_ALERT', 'Invalid alert: %s', 400, TypeError)
 
+export const TooManyAlertsError = createError<[number]>(
+  'OBS_ALERTS_TOO_MANY_ALERTS', 'Too many alerts raised by code are active (%d, the maxGroups limit): resolve some, or raise fewer distinct titles and labels', 503)
+
 // Route errors.
 export const UnauthorizedError = createError(
   'OBS_ALERTS_UNAUTHORIZED', 'Unauthorized', 401)

@@ -11,20 +11,36 @@ export class SourceFailure extends Error {
 }
 
 /**
- * Evaluates an expression at `now` over the sources, with PromQL's vector semantics: binary
- * operators match samples one-to-one on all their labels, comparisons filter, `and`/`or` are
- * set operations. Results are memoized per cycle in `memo` (shared subexpressions, the SLO
- * recording rules) by node identity.
+ * Label sets that recording rules give the samples of sources, by node and by the sample's
+ * label object. Sample label objects of sources live as long as their group, so these are
+ * worked out once per group, not at every evaluation. Owned by one engine.
  */
-export function evaluate (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, Vector>): Vector {
-  const cached = memo.get(expr)
+export type RecordedLabels = WeakMap<Expr, WeakMap<object, { labels: Record<string, string>, key: string }>>
+
+/** What one evaluation cycle reads and remembers. */
+export interface EvaluationContext {
+  readonly sources: SourceSet
+  readonly now: number
+  /** Results of this cycle by node (shared subexpressions, the SLO recording rules). */
+  readonly memo: Map<Expr, Vector>
+  readonly recorded: RecordedLabels
+}
+
+/**
+ * Evaluates an expression at `context.now` over the sources, with PromQL's vector semantics:
+ * binary operators match samples one-to-one on all their labels, comparisons filter,
+ * `and`/`or` are set operations. Results are memoized per cycle by node identity.
+ */
+export function evaluate (expr: Expr, context: EvaluationContext): Vector {
+  const cached = context.memo.get(expr)
   if (cached !== undefined) return cached
-  const result = compute(expr, sources, now, memo)
-  memo.set(expr, result)
+  const result = compute(expr, context)
+  context.memo.set(expr, result)
   return result
 }
 
-function compute (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, Vector>): Vector {
+function compute (expr: Expr, context: EvaluationContext): Vector {
+  const { sources, now } = context
   switch (expr.op) {
     case 'sumRate': case 'quantile': case 'aggregate': case 'absent': {
       const failure = sources.failure(expr)
@@ -34,6 +50,8 @@ function compute (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, V
   }
   switch (expr.op) {
     case 'sumRate':
+      if (expr.bound !== undefined) sources.checkBound(expr)
+      if (expr.fullWindow === true && !sources.watched(expr, now)) return new Map()
       return sources.counter(expr).rate(expr.window, now, expr.fn === 'rate')
     case 'quantile':
       return sources.counter(expr).quantile(expr.q, expr.window, now)
@@ -46,8 +64,8 @@ function compute (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, V
       return new Map([[labelKey(labels), { labels, value: 1 }]])
     }
     case 'binary': {
-      const left = evaluate(expr.left, sources, now, memo)
-      const right = evaluate(expr.right, sources, now, memo)
+      const left = evaluate(expr.left, context)
+      const right = evaluate(expr.right, context)
       const out: Vector = new Map()
       for (const [key, l] of left) {
         const r = right.get(key)
@@ -57,18 +75,18 @@ function compute (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, V
       return out
     }
     case 'scale':
-      return map(evaluate(expr.expr, sources, now, memo), (s) => ({ labels: s.labels, value: s.value / expr.value }))
+      return map(evaluate(expr.expr, context), (s) => ({ labels: s.labels, value: s.value / expr.value }))
     case 'compare': {
       const out: Vector = new Map()
-      for (const [key, s] of evaluate(expr.expr, sources, now, memo)) {
+      for (const [key, s] of evaluate(expr.expr, context)) {
         const keep = expr.cmp === '>' ? s.value > expr.value : expr.cmp === '<' ? s.value < expr.value : s.value >= expr.value
         if (keep) out.set(key, s)
       }
       return out
     }
     case 'and': {
-      const left = evaluate(expr.left, sources, now, memo)
-      const right = evaluate(expr.right, sources, now, memo)
+      const left = evaluate(expr.left, context)
+      const right = evaluate(expr.right, context)
       const on = expr.on
       const keys = new Set<string>()
       for (const [key, s] of right) keys.add(on === undefined ? key : project(s.labels, on))
@@ -77,36 +95,27 @@ function compute (expr: Expr, sources: SourceSet, now: number, memo: Map<Expr, V
       return out
     }
     case 'or': {
-      const out: Vector = new Map(evaluate(expr.left, sources, now, memo))
-      for (const [key, s] of evaluate(expr.right, sources, now, memo)) if (!out.has(key)) out.set(key, s)
+      const out: Vector = new Map(evaluate(expr.left, context))
+      for (const [key, s] of evaluate(expr.right, context)) if (!out.has(key)) out.set(key, s)
       return out
     }
     case 'record': {
+      let byLabels = context.recorded.get(expr)
+      if (byLabels === undefined) context.recorded.set(expr, byLabels = new WeakMap())
       const out: Vector = new Map()
-      for (const s of evaluate(expr.expr, sources, now, memo).values()) {
-        const { labels, key } = recordLabels(expr, s.labels)
-        out.set(key, { labels, value: s.value })
+      for (const s of evaluate(expr.expr, context).values()) {
+        let entry = byLabels.get(s.labels)
+        if (entry === undefined) {
+          const labels = { ...s.labels, ...expr.labels }
+          byLabels.set(s.labels, entry = { labels, key: labelKey(labels) })
+        }
+        out.set(entry.key, { labels: entry.labels, value: s.value })
       }
       return out
     }
     case 'custom':
       throw new Error('custom conditions are evaluated by the engine, not here')
   }
-}
-
-// Sample label objects of sources live as long as their group: the labels a recording rule
-// adds to them are worked out once per group, not at every evaluation.
-const recorded = new WeakMap<Expr, WeakMap<object, { labels: Record<string, string>, key: string }>>()
-
-function recordLabels (expr: Extract<Expr, { op: 'record' }>, source: Readonly<Record<string, string>>): { labels: Record<string, string>, key: string } {
-  let byLabels = recorded.get(expr)
-  if (byLabels === undefined) recorded.set(expr, byLabels = new WeakMap())
-  let entry = byLabels.get(source)
-  if (entry === undefined) {
-    const labels = { ...source, ...expr.labels }
-    byLabels.set(source, entry = { labels, key: labelKey(labels) })
-  }
-  return entry
 }
 
 function map (vector: Vector, fn: (s: Sample) => Sample): Vector {

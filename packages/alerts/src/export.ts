@@ -16,7 +16,10 @@ export interface ExportOptions {
   group?: string
   /** The group's evaluation interval (Prometheus' global one when left out). */
   interval?: string | number
-  /** Labels added to every alerting rule, e.g. `{ service: 'agent' }` to tell services apart. */
+  /**
+   * Labels added to every alerting rule, and to the SLO recording rules (with the equality
+   * matchers of `match`), e.g. `{ service: 'agent' }` to tell services apart.
+   */
   labels?: Record<string, string>
   /**
    * Matchers added to every selector, for labels that exist only in Prometheus: `{ job: 'agent' }`
@@ -44,6 +47,9 @@ export interface AlertingRuleYaml {
 }
 export interface RuleGroupYaml { name: string, interval?: string, rules: Array<RecordingRuleYaml | AlertingRuleYaml> }
 
+/** Labels the rules set: `alertname`, `severity`, `le` of histogram buckets, `slo` of the SLO recording rules. */
+const RESERVED_EXPORT_LABELS = new Set(['alertname', 'severity', 'le', 'slo'])
+
 export interface ExportResult {
   /** The rule file as YAML. */
   yaml: string
@@ -62,11 +68,17 @@ export interface ExportResult {
 export function exportRules (rules: readonly RuleInput[], options: ExportOptions = {}): ExportResult {
   const o = resolveExportOptions(options)
   const normalized = normalizeRules(rules)
+  for (const name of Object.keys(o.labels)) {
+    if (RESERVED_EXPORT_LABELS.has(name)) throw new InvalidOptionError(`labels.${name}`, `"${name}" is set by the rules themselves`)
+    const rule = normalized.find((r) => r.by.includes(name))
+    // As for a rule's own labels: every group of that rule would get the same value, and the same labels.
+    if (rule !== undefined) throw new InvalidOptionError(`labels.${name}`, `rule "${rule.name}" groups by "${name}": its alerts would collide`)
+  }
   const groupRules: Array<RecordingRuleYaml | AlertingRuleYaml> = []
   const skipped: ExportResult['skipped'] = []
   const recorded = new Set<string>()
   for (const rule of normalized) {
-    const plan = planRule(rule, { prefix: o.prefix, match: o.match })
+    const plan = planRule(rule, { prefix: o.prefix, match: o.match, labels: o.labels })
     let alerts: AlertingRuleYaml[]
     try {
       alerts = plan.alerts.map((alert) => ({

@@ -7,8 +7,21 @@ import type { CustomRule, GaugeAggregation } from './rule-types.js'
  * makes one rule definition mean the same thing to both engines.
  */
 export type Expr =
-  /** `sum by (by) (rate(selector[window]))`, or `increase`. */
-  | { readonly op: 'sumRate', readonly fn: 'rate' | 'increase', readonly selector: Selector, readonly window: number, readonly by: readonly string[] }
+  /**
+   * `sum by (by) (rate(selector[window]))`, or `increase`. In-process only: `fullWindow` gives
+   * no result until the engine has watched the whole window (where a rate that is low only
+   * because the history is short could fire); `bound` says the selector reads the histogram
+   * bucket at that bound, which must exist once the family has series.
+   */
+  | {
+    readonly op: 'sumRate'
+    readonly fn: 'rate' | 'increase'
+    readonly selector: Selector
+    readonly window: number
+    readonly by: readonly string[]
+    readonly fullWindow?: boolean
+    readonly bound?: number
+  }
   /** `histogram_quantile(q, sum by (le, by) (rate(<histogram>_bucket[window])))`. */
   | { readonly op: 'quantile', readonly q: number, readonly selector: Selector, readonly window: number, readonly by: readonly string[] }
   /** `agg by (by) (selector)`, or the bare selector for `none`. */

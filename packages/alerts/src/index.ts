@@ -22,8 +22,7 @@ export type { WebhookConfig, WebhookPayload, WebhookAlert } from './notifiers/we
 export type { SlackConfig } from './notifiers/slack.js'
 export type { EmailConfig } from './notifiers/email.js'
 export type { AlertmanagerConfig, PostableAlert } from './notifiers/alertmanager.js'
-export { counterRate } from './rate.js'
 export {
   InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError,
-  InvalidAlertError, UnauthorizedError, AlertNotFoundError
+  InvalidAlertError, TooManyAlertsError, UnauthorizedError, AlertNotFoundError
 } from './errors.js'

@@ -3,6 +3,8 @@ import type { LabelMatcher, LabelMatchers } from './rule-types.js'
 
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
+/** The series a histogram family writes besides its base name. */
+export const HISTOGRAM_SUFFIX = /_(bucket|count|sum)$/
 
 /** One PromQL label matcher, with its in-process test. */
 export interface Matcher {
@@ -22,6 +24,18 @@ export interface Selector {
 
 export function equal (name: string, value: string): Matcher {
   return { name, type: '=', value, matches: (v) => (v ?? '') === value }
+}
+
+/**
+ * The bucket of a histogram at `bound` seconds. Prometheus 3 writes integer bounds as `1.0`
+ * where Prometheus 2 (and prom-client) write `1`: an integer bound is matched both ways.
+ * In-process, bounds are compared as numbers.
+ */
+export function bucketMatcher (bound: number): Matcher {
+  const matches = (v: string | undefined): boolean => v !== undefined && v !== '' && Number(v) === bound
+  return Number.isInteger(bound)
+    ? { name: 'le', type: '=~', value: `${bound}(\\.0)?`, matches }
+    : { name: 'le', type: '=', value: String(bound), matches }
 }
 
 function regex (name: string, source: string, negate: boolean, where: string): Matcher {
@@ -66,12 +80,4 @@ export function toMatchers (matchers: LabelMatchers | undefined, where: string):
     if (!LABEL_NAME.test(name) || name.startsWith('__')) throw new InvalidRuleError(where, `"${name}" is not a label name`)
     return one(name, matchers[name]!, where)
   })
-}
-
-export function selectorMatches (matchers: readonly Matcher[], labels: Readonly<Record<string, unknown>>): boolean {
-  for (const matcher of matchers) {
-    const value = labels[matcher.name]
-    if (!matcher.matches(value === undefined ? undefined : String(value))) return false
-  }
-  return true
 }

@@ -1,6 +1,6 @@
 import { ruleDuration } from './duration.js'
 import { DuplicateRuleError, InvalidRuleError } from './errors.js'
-import { LABEL_NAME, type Matcher, METRIC_NAME, toMatchers } from './matchers.js'
+import { HISTOGRAM_SUFFIX, LABEL_NAME, type Matcher, METRIC_NAME, toMatchers } from './matchers.js'
 import {
   type BurnRateWindow, type CustomRule, type GaugeAggregation, type LabelMatchers, type Rule, type RuleInput,
   type RuleKind, SEVERITIES, type Severity, type Threshold
@@ -116,6 +116,12 @@ export function normalizeRule (input: RuleInput | unknown, at: string): Normaliz
     minEvents,
     where
   }
+  // The rule's labels override the expression's: a label the expression groups by would give
+  // every group the same labels, and their alerts would collide (Prometheus fails such a rule).
+  const overlap = base.by.find((label) => label in base.labels)
+  if (overlap !== undefined) {
+    throw new InvalidRuleError(where, `label "${overlap}" is also in by: every group would get the same ${overlap}, and their alerts the same labels`)
+  }
   const metric = (fallback?: string): string => {
     const value = r.metric ?? fallback
     if (typeof value !== 'string' || !METRIC_NAME.test(value)) throw new InvalidRuleError(where, 'metric must be a metric name')
@@ -200,7 +206,8 @@ function errorMatchers (errors: unknown, where: string): Matcher[] {
 }
 
 function histogramName (name: string, where: string): string {
-  if (/_(bucket|count|sum)$/.test(name)) throw new InvalidRuleError(where, `metric is the histogram's base name, without "${/_(bucket|count|sum)$/.exec(name)![0]}"`)
+  const suffix = HISTOGRAM_SUFFIX.exec(name)
+  if (suffix !== null) throw new InvalidRuleError(where, `metric is the histogram's base name, without "${suffix[0]}"`)
   return name
 }
 

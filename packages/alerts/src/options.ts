@@ -38,7 +38,10 @@ export type NotifierConfig = (WebhookConfig | SlackConfig | EmailConfig | Alertm
   delivery?: Partial<DeliverySettings>
 }
 
-/** Channels by severity; `default` for severities not listed. Without any: every channel. */
+/**
+ * Channels by severity; `default` for severities not listed. Without any key: every channel.
+ * Once a key is set, a severity that is not listed goes to `default`, or nowhere without it.
+ */
 export type Routing = Partial<Record<Severity | 'default', readonly string[]>>
 
 export interface AlertsPluginOptions {
@@ -247,10 +250,15 @@ function resolveNotifiers (notifiers: unknown, delivery: ResolvedDelivery): Map<
   return out
 }
 
+export interface ResolvedRouting {
+  /** The channels of an alert: its own, else by its severity. */
+  route: (severity: Severity, own: readonly string[] | undefined) => readonly string[]
+  /** Severities that routing sends nowhere (some keys set, these not, and no `default`). */
+  unrouted: Severity[]
+}
+
 /** Checks that routing and rules only name declared channels; returns the routing function. */
-export function resolveRouting (
-  routing: Routing, channels: readonly string[], rules: readonly NormalizedRule[]
-): (severity: Severity, own: readonly string[] | undefined) => readonly string[] {
+export function resolveRouting (routing: Routing, channels: readonly string[], rules: readonly NormalizedRule[]): ResolvedRouting {
   if (routing === null || typeof routing !== 'object' || Array.isArray(routing)) throw new InvalidOptionError('routing', 'expected { critical?: [...], …, default?: [...] }')
   const known = new Set(channels)
   const check = (list: unknown, where: string): readonly string[] => {
@@ -263,8 +271,11 @@ export function resolveRouting (
     check(routing[key as Severity], `routing.${key}`)
   }
   for (const rule of rules) if (rule.channels !== undefined) check(rule.channels, `the channels of rule "${rule.name}"`)
-  return (severity, own) => {
-    if (own !== undefined) return check(own, 'channels')
-    return routing[severity] ?? routing.default ?? channels
+  // No routing at all: every channel. Routing for some severities only: the others go to
+  // `default`, else nowhere (never to every channel, pager included, by accident).
+  const fallback = Object.keys(routing).length === 0 ? channels : routing.default ?? []
+  return {
+    route: (severity, own) => own !== undefined ? check(own, 'channels') : routing[severity] ?? fallback,
+    unrouted: Object.keys(routing).length === 0 || routing.default !== undefined ? [] : SEVERITIES.filter((s) => routing[s] === undefined)
   }
 }

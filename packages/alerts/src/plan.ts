@@ -1,7 +1,7 @@
 import { formatDuration } from './duration.js'
 import type { Expr } from './expr.js'
 import { humanize, humanizeDuration, humanizePercentage } from './go-format.js'
-import { equal, type Matcher, type Selector } from './matchers.js'
+import { bucketMatcher, type Matcher, type Selector } from './matchers.js'
 import type { Annotation, NormalizedRule, NormalizedThreshold, NormalizedWindow } from './normalize-rule.js'
 import type { Severity } from './rule-types.js'
 import { compileTemplate } from './template.js'
@@ -37,12 +37,17 @@ export interface PlanOptions {
   readonly prefix: string
   /** Matchers added to every selector (the export's `match`, e.g. `job="agent"`). */
   readonly match?: readonly Matcher[]
+  /**
+   * The export's `labels`. With the equality matchers of `match`, they label the SLO recording
+   * rules (and the selectors that read them), so that services sharing a Prometheus record apart.
+   */
+  readonly labels?: Readonly<Record<string, string>>
 }
 
 export const SLO_RECORD_PREFIX = 'slo:sli_error:ratio_rate'
 
 /** Compiles a rule into recording rules and alerting rules over the PromQL subset of `expr.ts`. */
-export function planRule (rule: NormalizedRule, { prefix, match = [] }: PlanOptions): RulePlan {
+export function planRule (rule: NormalizedRule, { prefix, match = [], labels = {} }: PlanOptions): RulePlan {
   const selector = (metric: string, ...extra: Array<readonly Matcher[]>): Selector => ({ metric: `${prefix}${metric}`, matchers: [...match, ...rule.match, ...extra.flat()] })
   const alert = (expr: Expr, summary: string, severity: Severity = rule.severity): AlertPlan => ({
     alert: rule.name,
@@ -55,7 +60,7 @@ export function planRule (rule: NormalizedRule, { prefix, match = [] }: PlanOpti
     rule
   })
   const by = rule.by
-  const onLabels = by.length === 0 ? '' : ` for ${by.map((l) => `${l}={{ $labels.${l} }}`).join(', ')}`
+  const onLabels = forLabels(by)
 
   switch (rule.kind) {
     case 'errorRatio': {
@@ -76,7 +81,9 @@ export function planRule (rule: NormalizedRule, { prefix, match = [] }: PlanOpti
     }
     case 'rate': {
       const counter = selector(rule.metric)
-      const rate: Expr = { op: 'sumRate', fn: 'rate', selector: counter, window: rule.window, by }
+      // Right after the engine starts, a rate over a window it has not watched whole comes out
+      // low (the history is short): a threshold that fires on a low rate waits for the window.
+      const rate: Expr = { op: 'sumRate', fn: 'rate', selector: counter, window: rule.window, by, fullWindow: !('above' in rule.threshold) }
       const expr = withMinEvents(compare(rate, rule.threshold), rule.minEvents, counter, rule.window, by)
       return single(rule, alert(expr, `${rule.metric} at {{ $value | humanize }}/s over ${formatDuration(rule.window)}${onLabels} (alert ${describe(rule.threshold, humanize)})`))
     }
@@ -90,27 +97,33 @@ export function planRule (rule: NormalizedRule, { prefix, match = [] }: PlanOpti
     case 'custom':
       return single(rule, alert({ op: 'custom', check: rule.check }, `${rule.name} is firing (value {{ $value }})`))
     case 'slo':
-      return planSlo(rule, selector, alert)
+      return planSlo(rule, selector, alert, recordLabels(rule.name, match, labels))
   }
 }
 
 function planSlo (
   rule: Extract<NormalizedRule, { kind: 'slo' }>,
   selector: (metric: string, ...extra: Array<readonly Matcher[]>) => Selector,
-  alert: (expr: Expr, summary: string, severity?: Severity) => AlertPlan
+  alert: (expr: Expr, summary: string, severity?: Severity) => AlertPlan,
+  labels: Readonly<Record<string, string>>
 ): RulePlan {
   const { by } = rule
   const total = rule.indicator === 'availability' ? selector(rule.metric) : selector(`${rule.metric}_count`)
-  const rate = (s: Selector, window: number): Expr => ({ op: 'sumRate', fn: 'rate', selector: s, window, by })
+  const rate = (s: Selector, window: number, bound?: number): Expr => ({ op: 'sumRate', fn: 'rate', selector: s, window, by, ...(bound === undefined ? {} : { bound }) })
   const windows = [...new Set(rule.windows.flatMap((w) => [w.long, w.short]))].sort((a, b) => a - b)
   const records = new Map<number, RecordingPlan>()
   for (const window of windows) {
     const bad: Expr = rule.indicator === 'availability'
       ? rate(selector(rule.metric, rule.errors), window)
-      : { op: 'binary', fn: '-', left: rate(total, window), right: rate(selector(`${rule.metric}_bucket`, [equal('le', String(rule.latencyThreshold))]), window) }
+      : {
+          op: 'binary',
+          fn: '-',
+          left: rate(total, window),
+          right: rate(selector(`${rule.metric}_bucket`, [bucketMatcher(rule.latencyThreshold!)]), window, rule.latencyThreshold)
+        }
     records.set(window, {
       record: `${SLO_RECORD_PREFIX}${formatDuration(window)}`,
-      labels: { slo: rule.name },
+      labels,
       expr: { op: 'binary', fn: '/', left: bad, right: rate(total, window) }
     })
   }
@@ -128,7 +141,7 @@ function planSlo (
 
   const severities = [...new Set(rule.windows.map((w) => w.severity))]
   const what = rule.indicator === 'availability' ? 'availability' : `latency under ${humanizeDuration(rule.latencyThreshold!)}`
-  const onLabels = by.length === 0 ? '' : ` for ${by.map((l) => `${l}={{ $labels.${l} }}`).join(', ')}`
+  const onLabels = forLabels(by)
   const alerts = severities.map((severity) => {
     const pairs = rule.windows.filter((w) => w.severity === severity)
     const expr = pairs.map(pair).reduce((left, right) => ({ op: 'or', left, right }))
@@ -136,6 +149,21 @@ function planSlo (
     return alert(expr, `SLO ${rule.name} (${humanizePercentage(rule.objective)} ${what})${onLabels}: error budget burning {{ $value | humanize }}x faster than sustainable (alert at ${burns})`, severity)
   })
   return { rule, records: [...records.values()], alerts }
+}
+
+/** ` for route={{ $labels.route }}` for the summaries of grouped rules. */
+function forLabels (by: readonly string[]): string {
+  return by.length === 0 ? '' : ` for ${by.map((l) => `${l}={{ $labels.${l} }}`).join(', ')}`
+}
+
+/**
+ * The labels of an SLO's recording rules: `slo`, then the equality matchers of the export's
+ * `match` (`job="agent"`) and its `labels`, which keep services that share a Prometheus apart.
+ */
+function recordLabels (slo: string, match: readonly Matcher[], labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { slo }
+  for (const m of match) if (m.type === '=' && m.value !== '') out[m.name] = m.value
+  return { ...out, ...labels, slo }
 }
 
 function single (rule: NormalizedRule, alert: AlertPlan): RulePlan {

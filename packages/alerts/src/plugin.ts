@@ -57,7 +57,10 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       }
     }
   }
-  const route = resolveRouting(o.routing, [...o.notifiers.keys()], rules)
+  const { route, unrouted } = resolveRouting(o.routing, [...o.notifiers.keys()], rules)
+  if (unrouted.length > 0) {
+    app.log.warn({ severities: unrouted }, `@obs/alerts: routing names no channel for ${unrouted.join(', ')} and has no default: such alerts notify no one unless their rule or raise() names channels (set routing.default, [] for none, to say so)`)
+  }
   const prefix = o.metricsPrefix ?? app.metrics.prefix
   const generatorURL = (fingerprint: string): string => o.path === false ? '' : `${o.externalUrl}${o.path}/${fingerprint}`
 
@@ -65,7 +68,9 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   // The gauges read the engine at scrape time, once it exists.
   const self = createSelfMetrics(app, () => running, () => new Map([...channels].map(([name, c]) => [name, c.length])))
   for (const [name, { config, delivery }] of o.notifiers) {
-    channels.set(name, new Channel(name, createNotifier(name, config, delivery, o.externalUrl), delivery, self, app.log))
+    // Alertmanager re-sends read the alerts as they are when sent.
+    const live = (fingerprint: string): AlertView | undefined => running.current(fingerprint)
+    channels.set(name, new Channel(name, createNotifier(name, config, delivery, o.externalUrl, live), delivery, self, app.log))
   }
   const dispatcher = new Dispatcher(channels, o.now)
   const running = new AlertEngine({

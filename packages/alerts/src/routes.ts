@@ -62,11 +62,12 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
     }
   }, async (request, reply) => {
     const { state, severity, limit } = request.query
-    const keep = (a: AlertView): boolean => (state === undefined || a.state === state) && (severity === undefined || a.severity === severity)
+    const ofSeverity = (a: AlertView): boolean => severity === undefined || a.severity === severity
     reply.header('cache-control', 'no-store')
     return {
-      active: engine.active().filter(keep),
-      history: engine.resolvedHistory(limit).filter((a) => severity === undefined || a.severity === severity)
+      active: engine.active().filter((a) => (state === undefined || a.state === state) && ofSeverity(a)),
+      // The filter first, then the limit: `limit` counts the entries returned.
+      history: engine.resolvedHistory().filter(ofSeverity).slice(0, limit)
     }
   })
 
@@ -84,10 +85,12 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
   app.post<{ Params: { fingerprint: string }, Body: { by?: string, comment?: string } | undefined }>(`${options.path}/:fingerprint/ack`, {
     config,
     ...guard(options.ackAuth),
+    // The body is optional: an empty POST acknowledges as "anonymous".
+    preValidation: async (request) => { request.body ??= {} },
     schema: {
       params: FINGERPRINT,
-      // No `type`: the body is optional (an empty POST acknowledges as "anonymous").
       body: {
+        type: 'object',
         additionalProperties: false,
         properties: { by: { type: 'string', minLength: 1, maxLength: 200 }, comment: { type: 'string', maxLength: 2000 } }
       },
@@ -95,7 +98,7 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
     }
   }, async (request) => {
     const { fingerprint } = request.params
-    const body = typeof request.body === 'object' && request.body !== null ? request.body : {}
+    const body = request.body ?? {}
     const alert = engine.acknowledge(fingerprint, body.by ?? 'anonymous', body.comment)
     if (alert === undefined) throw new AlertNotFoundError(fingerprint)
     request.log.info({ fingerprint, alert: alert.name, by: alert.acknowledged?.by }, '@obs/alerts: alert acknowledged')

@@ -45,7 +45,7 @@ export function createSelfMetrics (
   })
   m.gauge({
     name: 'obs_alerts_notification_queue_length',
-    help: 'Deliveries waiting per channel.',
+    help: 'Deliveries waiting or in flight per channel.',
     labelNames: ['channel'] as const,
     collect () {
       this.reset()
@@ -75,7 +75,7 @@ export function createSelfMetrics (
   let counted = 0
   m.counter({
     name: 'obs_alerts_series_over_limit_total',
-    help: 'Series left out of the rules because a rule input reached maxSeries or maxGroups.',
+    help: 'What maxSeries and maxGroups left out: series of a rule input (once each), results of a rule beyond its active alerts (at each evaluation), refused raise() calls.',
     collect () {
       const now = engine()?.stats().overLimit ?? 0
       if (now > counted) this.inc(now - counted)

@@ -44,6 +44,8 @@ export class SeriesIndex {
   private readonly byKey = new Map<string, Slot>()
   private order: Slot[] = []
   private readonly consumers: SeriesConsumer[] = []
+  /** Series per value of `le` (histogram buckets), so that a bucket bound can be looked up. */
+  readonly les = new Map<string, number>()
   epoch = 0
 
   constructor (readonly name: string) {}
@@ -70,6 +72,8 @@ export class SeriesIndex {
         if (slot === undefined) {
           slot = new Slot(key, sample.labels)
           this.byKey.set(key, slot)
+          const le = slot.labels.le
+          if (le !== undefined) this.les.set(le, (this.les.get(le) ?? 0) + 1)
           for (const consumer of this.consumers) consumer.offer(slot, baseline)
         }
       }
@@ -83,6 +87,12 @@ export class SeriesIndex {
       if (slot.epoch !== epoch && !slot.gone) {
         slot.gone = true
         this.byKey.delete(slot.key)
+        const le = slot.labels.le
+        if (le !== undefined) {
+          const left = this.les.get(le)! - 1
+          if (left === 0) this.les.delete(le)
+          else this.les.set(le, left)
+        }
       }
     }
     this.order = order

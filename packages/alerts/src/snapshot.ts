@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { HISTOGRAM_SUFFIX } from './matchers.js'
 import type { RawSample } from './series-index.js'
 
 export type Registry = FastifyInstance['metrics']['registry']
@@ -19,8 +20,6 @@ interface Family {
   get (): Promise<{ name: string, values: Array<RawSample & { metricName?: string }> }> | { name: string, values: Array<RawSample & { metricName?: string }> }
 }
 
-const SUFFIX = /_(bucket|count|sum)$/
-
 /**
  * Reads the registry directly, one family per name the rules use (not the whole registry): a
  * histogram's `_bucket` and `_count` come from the same family, read once.
@@ -34,7 +33,7 @@ export class RegistrySnapshot implements SnapshotSource {
     const families = new Map<string, string[]>()
     for (const name of names) {
       samples.set(name, [])
-      const family = this.registry.getSingleMetric(name) !== undefined ? name : name.replace(SUFFIX, '')
+      const family = this.registry.getSingleMetric(name) !== undefined ? name : name.replace(HISTOGRAM_SUFFIX, '')
       families.set(family, [...families.get(family) ?? [], name])
     }
     for (const [familyName, wanted] of families) {

@@ -1,6 +1,6 @@
 import type { Expr } from './expr.js'
 import { leaves } from './expr.js'
-import type { Matcher } from './matchers.js'
+import { HISTOGRAM_SUFFIX, type Matcher } from './matchers.js'
 import { SeriesIndex } from './series-index.js'
 import type { Snapshot } from './snapshot.js'
 import { AbsentSource, CounterSource, GaugeSource, type Limits } from './sources.js'
@@ -104,6 +104,25 @@ export class SourceSet {
   failure (leaf: Expr): unknown {
     const name = this.leafNames.get(leaf)
     return name === undefined ? undefined : this.failed.get(name)
+  }
+
+  /** Whether the source of a rate has watched its series for the whole window at `now`. */
+  watched (leaf: Extract<Expr, { op: 'sumRate' }>, now: number): boolean {
+    return (this.byLeaf.get(leaf) as CounterSource).watched(leaf.window, now)
+  }
+
+  /**
+   * Throws when the histogram a bucket selector reads has series but no bucket at its `bound`:
+   * the selector would match nothing, and the rule would never fire.
+   */
+  checkBound (leaf: Extract<Expr, { op: 'sumRate' }>): void {
+    const { bound, selector } = leaf
+    const index = this.indexes.get(selector.metric)
+    if (bound === undefined || index === undefined || index.size === 0) return
+    const bounds = [...index.les.keys()].map(Number)
+    if (bounds.includes(bound)) return
+    const list = bounds.filter(Number.isFinite).sort((a, b) => a - b)
+    throw new Error(`${bound} is not a bucket bound of ${selector.metric.replace(HISTOGRAM_SUFFIX, '')} (its bounds: ${list.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}): no request can count as faster than it`)
   }
 
   counter (leaf: Expr): CounterSource {

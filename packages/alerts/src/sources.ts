@@ -108,6 +108,8 @@ export class CounterSource extends SelectorSource {
   private cycle = 0
   private emptied = false
   private fresh = false
+  /** When the first snapshot was taken: history goes back no further. */
+  private startedAt: number | undefined
 
   constructor (matchers: readonly Matcher[], readonly by: readonly string[], limits: Limits) {
     super(matchers, limits)
@@ -127,6 +129,11 @@ export class CounterSource extends SelectorSource {
 
   get seriesCount (): number {
     return this.members.length + this.pending.length
+  }
+
+  /** Whether the history covers the whole `window` at `now` (it starts with the first snapshot). */
+  watched (window: number, now: number): boolean {
+    return this.startedAt !== undefined && now - this.startedAt >= window
   }
 
   get groupCount (): number {
@@ -174,6 +181,7 @@ export class CounterSource extends SelectorSource {
   update (now: number): void {
     this.cache.clear()
     this.cycle++
+    this.startedAt ??= now
     if (this.pending.length > 0) {
       for (const member of this.pending) this.members.push(member)
       this.pending.length = 0
@@ -383,10 +391,16 @@ function fromCumulative (q: number, les: readonly number[], cumulative: ArrayLik
   return histogramQuantile(q, bounds ?? les.slice(0, -1), counts)
 }
 
-/** Gauge series of one selector, combined by `by` at each snapshot. */
+/**
+ * Gauge series of one selector, combined by `by` at each snapshot. `maxGroups` limits the
+ * groups (each series is its own group for `none`): a series that would open one more is left
+ * out and counted when it appears, as for counters.
+ */
 export class GaugeSource extends SelectorSource {
   /** Each series with its labels after `by` (all of them for `none`) and their key, worked out once. */
   private members: Array<{ slot: Slot, labels: Readonly<Record<string, string>>, key: string }> = []
+  /** Series per group key. */
+  private readonly groups = new Map<string, number>()
 
   constructor (matchers: readonly Matcher[], readonly aggregate: GaugeAggregation, readonly by: readonly string[], limits: Limits) {
     super(matchers, limits)
@@ -395,17 +409,36 @@ export class GaugeSource extends SelectorSource {
   protected accept (slot: Slot): boolean {
     if (this.members.length >= this.limits.maxSeries) return false
     const labels = groupLabels(slot.labels, this.aggregate === 'none' ? Object.keys(slot.labels) : this.by)
-    this.members.push({ slot, labels, key: this.aggregate !== 'none' && this.by.length === 0 ? '' : labelKey(labels) })
+    const key = this.aggregate !== 'none' && this.by.length === 0 ? '' : labelKey(labels)
+    const count = this.groups.get(key)
+    if (count === undefined && this.groups.size >= this.limits.maxGroups) return false
+    this.groups.set(key, (count ?? 0) + 1)
+    this.members.push({ slot, labels, key })
     return true
   }
 
   /** Drops series that went away; call after each ingest. */
   update (): void {
-    if (this.members.some((m) => m.slot.gone)) this.members = this.members.filter((m) => !m.slot.gone)
+    if (!this.members.some((m) => m.slot.gone)) return
+    const kept: typeof this.members = []
+    for (const member of this.members) {
+      if (!member.slot.gone) {
+        kept.push(member)
+        continue
+      }
+      const left = this.groups.get(member.key)! - 1
+      if (left === 0) this.groups.delete(member.key)
+      else this.groups.set(member.key, left)
+    }
+    this.members = kept
   }
 
   get seriesCount (): number {
     return this.members.length
+  }
+
+  get groupCount (): number {
+    return this.groups.size
   }
 
   vector (): Vector {
@@ -418,10 +451,7 @@ export class GaugeSource extends SelectorSource {
     for (const { slot, labels, key } of this.members) {
       const v = slot.value
       let group = groups.get(key)
-      if (group === undefined) {
-        if (groups.size >= this.limits.maxGroups) continue
-        groups.set(key, group = { labels, sum: 0, count: 0, min: v, max: v })
-      }
+      if (group === undefined) groups.set(key, group = { labels, sum: 0, count: 0, min: v, max: v })
       group.sum += v
       group.count++
       // PromQL's min and max skip NaN unless every value is NaN.

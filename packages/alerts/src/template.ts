@@ -1,4 +1,5 @@
 import { InvalidTemplateError } from './errors.js'
+import { LABEL_NAME } from './matchers.js'
 import { formatE, formatF, formatG, humanize, humanizeDuration, humanizePercentage } from './go-format.js'
 
 /**
@@ -28,7 +29,6 @@ export interface TemplateData {
 
 const NUMBER_FNS = new Set(['humanize', 'humanizePercentage', 'humanizeDuration'])
 const STRING_FNS = new Set(['toUpper', 'toLower'])
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 
 /** Parses and checks a template; `where` names it in errors (`rules[0].annotations.summary`). */
 export function compileTemplate (source: string, where: string): CompiledTemplate {

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { MINUTE, testEngine } from './helpers.js'
+import { buildApp, MINUTE, testEngine } from './helpers.js'
 
 test('memory stays bounded whatever the number of series: limits on series and groups, counted', async (t) => {
   const e = testEngine([
@@ -32,4 +32,46 @@ test('series that go away free their state, and long windows keep a bounded hist
   t.equal(stats.series, 2, 'only the live series is tracked (once per rule input)')
   t.ok(stats.groups <= 1 + 8, `a group is dropped a window after its last series went (${stats.groups} groups of 36 workers)`)
   t.ok(stats.samples <= stats.groups * 63 + 63, `history: at most samplesPerWindow + 3 slots per group and window (${stats.samples})`)
+})
+
+test('a rule keeps at most maxGroups alerts: gauge series and groups beyond are left out and counted once', async (t) => {
+  const e = testEngine([
+    // `none` makes one alert per series: each series is its own group.
+    { kind: 'gauge', name: 'EverySeries', metric: 'queue_size', above: 0 },
+    { kind: 'gauge', name: 'ByShard', metric: 'queue_size', aggregate: 'max', by: ['shard'], above: 0 }
+  ], { limits: { maxSeries: 10_000, maxGroups: 100, samplesPerWindow: 30 } })
+  for (let i = 0; i < 2000; i++) e.series.set('queue_size', { queue: `q${i}`, shard: `s${i % 500}` }, 1)
+  await e.engine.evaluate()
+  const count = (name: string): number => e.engine.active().filter((a) => a.name === name).length
+  t.equal(count('EverySeries'), 100)
+  t.equal(count('ByShard'), 100)
+  // EverySeries: 1900 series over; ByShard: the series of the 400 shards beyond the first 100.
+  t.equal(e.engine.stats().overLimit, 1900 + 1600, 'every series left out is counted, once, when it appears')
+  await e.step()
+  await e.step()
+  t.equal(e.engine.stats().overLimit, 3500, 'not again at each evaluation')
+  t.equal(count('EverySeries'), 100)
+})
+
+test('a custom check that returns more than maxGroups results keeps maxGroups alerts; the rest are counted at each evaluation', async (t) => {
+  const e = testEngine([{ kind: 'custom', name: 'Many', check: () => Array.from({ length: 250 }, (_, i) => ({ labels: { item: String(i) } })) }],
+    { limits: { maxSeries: 10_000, maxGroups: 100, samplesPerWindow: 30 } })
+  await e.engine.evaluate()
+  t.equal(e.engine.active().length, 100)
+  t.equal(e.engine.stats().overLimit, 150)
+  await e.step()
+  t.equal(e.engine.active().length, 100, 'the same 100 stay')
+  t.equal(e.engine.stats().overLimit, 300, 'left out again, counted again')
+})
+
+test('alerts raised by code: at most maxGroups at once; one more is a coded error, counted', async (t) => {
+  const app = await buildApp({ maxGroups: 3 })
+  t.teardown(() => app.close())
+  const raised = ['A', 'B', 'C'].map((title) => app.alerts.raise({ title }))
+  t.throws(() => app.alerts.raise({ title: 'D' }), { code: 'OBS_ALERTS_TOO_MANY_ALERTS', message: /Too many alerts raised by code are active \(3, the maxGroups limit\)/ })
+  t.equal(app.alerts.raise({ title: 'A', message: 'again' }).annotations.description, 'again', 'raising an active one again is an update, always allowed')
+  t.same(app.alerts.active().map((a) => a.name).sort(), ['A', 'B', 'C'])
+  t.match((await app.inject('/metrics')).body, /obs_alerts_series_over_limit_total 1\n/)
+  app.alerts.resolve(raised[0]!.fingerprint)
+  t.equal(app.alerts.raise({ title: 'D' }).state, 'firing', 'room again once one resolved')
 })

@@ -150,6 +150,51 @@ test('each attempt has a time limit', async (t) => {
   t.same(h.failed, [['c', 'timeout']])
 })
 
+test('a notifier that ignores its signal cannot hold the channel: the attempt times out, the next delivery goes', async (t) => {
+  const seen: string[] = []
+  // A custom notifier that never settles and never looks at its signal.
+  const { c, h, log } = channel(async (d) => {
+    seen.push(d.alertname)
+    if (d.alertname === 'A') await new Promise(() => {})
+  }, { timeoutMs: 50, retries: 1 })
+  c.enqueue(delivery('A'))
+  c.enqueue(delivery('B'))
+  t.equal(await c.idle(10), false, 'idle() says false while a delivery hangs')
+  t.ok(await c.idle(5000), 'then the queue empties')
+  t.same(seen, ['A', 'A', 'B'], 'A tried twice (one retry), then B')
+  t.same(h.failed, [['c', 'timeout']])
+  t.same(h.sent, ['c'])
+  t.match(log.lines.filter(([l]) => l !== 'info'), [
+    ['warn', /\(attempt 1 of 2\): no answer within 50 ms; retrying/],
+    ['error', /gave up delivering 1 notification \(A\) to "c" after 2 attempts: no answer within 50 ms/]
+  ])
+})
+
+test('closing during a send aborts it: the delivery in flight and those waiting are counted once each, as shutdown', async (t) => {
+  let signal: AbortSignal | undefined
+  // Ignores its signal too: closing must not wait for the attempt's time limit.
+  const { c, h, log } = channel((_d, s) => {
+    signal = s
+    return new Promise<void>(() => {})
+  }, { timeoutMs: 1000, retries: 3 })
+  c.enqueue(delivery('A'))
+  c.enqueue(delivery('B'))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(c.length, 2)
+  const started = Date.now()
+  t.equal(await c.close(50), 2, 'A (in flight) and B (waiting) given up')
+  t.ok(Date.now() - started < 900, `close() took ${Date.now() - started} ms: the drain timeout, not the attempt's time limit`)
+  t.equal(signal?.aborted, true, 'the notifier is told through its signal')
+  t.same(h.failed, [['c', 'shutdown'], ['c', 'shutdown']])
+  t.match(log.lines.filter(([l]) => l === 'error'), [
+    ['error', /\(A\) to "c" after 1 attempt: the plugin closed while it was being sent/],
+    ['error', /\(B\) to "c" after 0 attempts: the plugin closed with it still queued/]
+  ])
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 1100 - Date.now())))
+  t.same(h.failed, [['c', 'shutdown'], ['c', 'shutdown']], 'nothing counted again when the time limit would have passed')
+  t.same(h.retried, [])
+})
+
 test('closing gives queued deliveries one last try, then logs and counts what is left', async (t) => {
   const { c, h, log } = channel(async () => { throw new DeliveryError('down', 'connection', true) }, { retries: 100 })
   c.enqueue(delivery('A'))

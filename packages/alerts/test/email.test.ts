@@ -51,3 +51,26 @@ test('an SMTP server that is down and then back gets the email; wrong credential
   await app.alerts.flush()
   t.match(errors, [/gave up delivering 1 notification \(Denied\) to "badAuth" after 1 attempt: SMTP .*Invalid (login|username)/i])
 })
+
+test('a transport that failed to open is opened again by the next attempt (not kept failed forever)', async (t) => {
+  let opened = 0
+  const sent: unknown[] = []
+  const { emailNotifier } = await t.mockImport<typeof import('../src/notifiers/email.js')>('../src/notifiers/email.js', {
+    nodemailer: {
+      default: {
+        createTransport: () => {
+          if (++opened === 1) throw new Error('cannot read the TLS certificate')
+          return { sendMail: async (mail: unknown) => { sent.push(mail) }, close: () => {} }
+        }
+      }
+    }
+  })
+  const notifier = emailNotifier({ type: 'email', smtp: { host: 'smtp.internal' }, from: 'a@example.com', to: 'b@example.com' }, 1000)
+  const delivery = { channel: 'mail', groupKey: '{}:{alertname="Disk"}', alertname: 'Disk', notifications: [], resend: false }
+  const signal = new AbortController().signal
+  await t.rejects(notifier.send(delivery, signal), { reason: 'connection', retryable: true, message: /SMTP smtp\.internal:587: cannot read the TLS certificate/ })
+  await notifier.send(delivery, signal)
+  t.equal(opened, 2, 'opened again')
+  t.match(sent, [{ subject: '[RESOLVED] Disk (warning)' }])
+  await notifier.close?.()
+})

@@ -381,3 +381,79 @@ test('the clock drives everything: evaluations at given times are deterministic'
   }
   t.same(await run(), await run())
 })
+
+test('a rate rule that fires on a low rate waits until the engine has watched its whole window (no page after every restart)', async (t) => {
+  const e = testEngine([
+    { kind: 'rate', name: 'JobsStalled', metric: 'jobs_total', below: 0.5, window: '15m', for: '3m' },
+    { kind: 'rate', name: 'JobsOutOfRange', metric: 'jobs_total', outside: [0.5, 100], window: '15m' },
+    { kind: 'rate', name: 'JobsBusy', metric: 'jobs_total', above: 0.5, window: '15m' }
+  ])
+  // The process just started: a counter that already counted a lot, then 1 job a second.
+  let value = 100_000
+  e.series.set('jobs_total', {}, value)
+  await e.engine.evaluate()
+  const seen: string[] = []
+  for (let i = 1; i <= 4 * 30; i++) {
+    value += 15
+    e.series.set('jobs_total', {}, value)
+    await e.step(15_000)
+    for (const alert of e.engine.active()) seen.push(`${alert.name}@${i * 15}s`)
+  }
+  // Without the wait, the 15m rate reads 0.07/s at 1m (a 1m history in a 15m window) and JobsStalled fires at 4m.
+  t.same(seen.filter((s) => !s.startsWith('JobsBusy')), [], '1/s never looks stalled or out of range')
+  t.equal(e.notifications.filter((n) => n.alert.name !== 'JobsBusy').length, 0)
+  // A rule that fires on a high rate is not held back: an underestimate cannot make it fire.
+  t.equal(seen.find((s) => s.startsWith('JobsBusy')), 'JobsBusy@450s', 'JobsBusy fires half-way through its first window (7.5m of 1/s in 15m)')
+
+  // Once the window is watched, a real stall fires: the 15m rate falls under 0.5/s 7.5m into it, then the 3m hold.
+  for (let i = 1; i <= 4 * 12; i++) {
+    e.series.set('jobs_total', {}, value)
+    await e.step(15_000)
+  }
+  t.same(e.engine.active().filter((a) => a.name === 'JobsStalled').map((a) => a.state), ['firing'], 'a stall fires once the history covers the window')
+})
+
+test('two samples that end with the same labels fail the rule, as in Prometheus, and change nothing', async (t) => {
+  // `aggregate: none` keeps every series' labels; the rule's `queue` label overrides them.
+  const e = testEngine([{ kind: 'gauge', name: 'QueueFull', metric: 'queue', above: 10, labels: { queue: 'all' } }])
+  e.series.set('queue', { queue: 'a' }, 50).set('queue', { queue: 'b' }, 50)
+  const report = await e.engine.evaluate()
+  t.match(report.errors, [{ rule: 'QueueFull', error: { message: 'vector contains metrics with the same labelset after applying alert labels: {alertname="QueueFull", queue="all", severity="warning"}' } }])
+  t.same(e.engine.active(), [], 'no alert stands for both')
+  t.same(e.notifications, [])
+  e.series.set('queue', { queue: 'b' }, 0)
+  await e.step()
+  t.match(e.engine.active(), [{ state: 'firing', labels: { queue: 'all' } }], 'one sample left: it fires')
+  const [alert] = e.engine.active()
+  e.series.remove('queue', { queue: 'a' }).set('queue', { queue: 'b' }, 70)
+  await e.step()
+  t.same(e.engine.active().map((a) => [a.fingerprint, a.value, a.activeAt]), [[alert!.fingerprint, 70, alert!.activeAt]],
+    'another sample with the same labels is the same alert (alerts are their labels), its value updated')
+  t.equal(e.notifications.length, 1, 'one firing notification, no resolution in between')
+})
+
+test('a latency SLO whose threshold is not a bucket bound is a rule error once the histogram exists', async (t) => {
+  const slo = (threshold: number): Rule => ({ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold, windows: [{ long: '10m', short: '2m', burnRate: 2, severity: 'critical' }] })
+  const e = testEngine([slo(0.3)])
+  t.same((await e.engine.evaluate()).errors, [], 'no histogram yet: nothing to say (an absent rule is for that)')
+  const observe = (engine: typeof e, les: string[], counts: number[]): void => {
+    les.forEach((le, i) => engine.series.add('http_request_duration_seconds_bucket', { le }, counts[i]!))
+    engine.series.add('http_request_duration_seconds_count', {}, counts.at(-1)!)
+  }
+  observe(e, ['0.1', '0.25', '0.5', '+Inf'], [10, 20, 30, 40])
+  await e.step()
+  t.match(e.errors, [{ rule: 'Fast', error: { message: '0.3 is not a bucket bound of http_request_duration_seconds (its bounds: 0.1, 0.25, 0.5): no request can count as faster than it' } }])
+
+  // An integer bound, written `1` (prom-client, Prometheus 2) or `1.0` (Prometheus 3): both are the bucket.
+  for (const le of ['1', '1.0']) {
+    const ok = testEngine([slo(1)])
+    observe(ok, [le, '+Inf'], [0, 0])
+    await ok.engine.evaluate()
+    for (let i = 0; i < 10; i++) {
+      observe(ok, [le, '+Inf'], [70, 100])
+      await ok.step()
+    }
+    t.same(ok.errors, [], `le="${le}"`)
+    t.same(ok.firing(), ['Fast'], `le="${le}": 30% slower than 1 s burns a 10% budget 3x`)
+  }
+})

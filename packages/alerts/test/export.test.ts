@@ -8,7 +8,7 @@ import { main } from '../src/cli.js'
 import { exportRules } from '../src/export.js'
 import { rules as build } from '../src/builders.js'
 import type { Rule } from '../src/rule-types.js'
-import { checkRules } from '../../../test-support/promtool.js'
+import { checkRules, testRules } from '../../../test-support/promtool.js'
 import { run } from '../../../test-support/run.js'
 
 const every: Rule[] = [
@@ -65,6 +65,77 @@ test('every kind of rule exports to a rule file that promtool accepts', async (t
   }, 'latency SLO: requests slower than the threshold over all requests, parenthesized where precedence needs it')
 })
 
+test('SLOs of two services in one Prometheus record apart: the recording rules carry match and labels', async (t) => {
+  const dir = await tempDir(t)
+  const slo: Rule = { kind: 'slo', name: 'Availability', objective: 0.99, indicator: 'availability', windows: [{ long: '30m', short: '5m', burnRate: 5, severity: 'critical' }] }
+  const a = exportRules([slo], { group: 'svc-a', match: { job: 'a', instance: { re: '.*' } }, labels: { service: 'a' } })
+  const b = exportRules([slo], { group: 'svc-b', match: { job: 'b' }, labels: { service: 'b' } })
+  t.same(a.groups[0]!.rules.map((r) => 'record' in r ? [r.record, r.labels] : [(r as { alert: string }).alert, r.labels]), [
+    ['slo:sli_error:ratio_rate5m', { slo: 'Availability', job: 'a', service: 'a' }],
+    ['slo:sli_error:ratio_rate30m', { slo: 'Availability', job: 'a', service: 'a' }],
+    ['Availability', { service: 'a', severity: 'critical' }]
+  ], 'the equality matchers of match (job, not the regex on instance) and the labels')
+  t.match((a.groups[0]!.rules[2] as { expr: string }).expr, /^slo:sli_error:ratio_rate30m\{slo="Availability", job="a", service="a"\} \/ 0\.01 > 5 and /, 'the alert reads its own service\'s ratios')
+  await writeFile(join(dir, 'fleet.yml'), stringify({ groups: [...a.groups, ...b.groups] }, { lineWidth: 0 }))
+  const check = await checkRules(join(dir, 'fleet.yml'))
+  t.equal(check.code, 0, `${check.stdout}${check.stderr}`)
+  // Service a fails 20% of its requests, service b none: only a's SLO may page.
+  const series = (job: string, status: string, perMinute: number): { series: string, values: string } =>
+    ({ series: `http_requests_total{job="${job}",instance="${job}:80",status_code="${status}"}`, values: `0+${perMinute}x40` })
+  await writeFile(join(dir, 'fleet.test.yml'), stringify({
+    rule_files: ['fleet.yml'],
+    evaluation_interval: '1m',
+    tests: [{
+      interval: '1m',
+      input_series: [series('a', '200', 80), series('a', '500', 20), series('b', '200', 100), series('b', '500', 0)],
+      promql_expr_test: [{
+        expr: 'round(slo:sli_error:ratio_rate5m, 0.001)',
+        eval_time: '30m',
+        exp_samples: [
+          { labels: '{slo="Availability",job="a",service="a"}', value: 0.2 },
+          { labels: '{slo="Availability",job="b",service="b"}', value: 0 }
+        ]
+      }],
+      alert_rule_test: [{
+        eval_time: '30m',
+        alertname: 'Availability',
+        exp_alerts: [{
+          exp_labels: { slo: 'Availability', job: 'a', service: 'a', severity: 'critical' },
+          exp_annotations: { summary: 'SLO Availability (99% availability): error budget burning 20x faster than sustainable (alert at 5x over 30m and 5m)' }
+        }]
+      }]
+    }]
+  }, { lineWidth: 0 }))
+  const result = await testRules(join(dir, 'fleet.test.yml'))
+  t.equal(result.code, 0, `promtool test rules: ${result.stdout}${result.stderr}`)
+})
+
+test('a latency SLO with an integer threshold matches the bucket as Prometheus 2 and 3 write it (le="1" or le="1.0")', async (t) => {
+  const dir = await tempDir(t)
+  const { yaml, groups } = exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 1, windows: [{ long: '10m', short: '5m', burnRate: 2, severity: 'critical' }] }])
+  t.match((groups[0]!.rules[0] as { expr: string }).expr, 'rate(http_request_duration_seconds_bucket{le=~"1(\\\\.0)?"}[5m])')
+  t.match(exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 0.25 }]).yaml, 'le="0.25"', 'other bounds as they are')
+  await writeFile(join(dir, 'rules.yml'), yaml)
+  t.equal((await checkRules(join(dir, 'rules.yml'))).code, 0)
+  for (const le of ['1', '1.0']) {
+    await writeFile(join(dir, 'test.yml'), stringify({
+      rule_files: ['rules.yml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          { series: `http_request_duration_seconds_bucket{le="${le}"}`, values: '0+70x20' },
+          { series: 'http_request_duration_seconds_bucket{le="+Inf"}', values: '0+100x20' },
+          { series: 'http_request_duration_seconds_count', values: '0+100x20' }
+        ],
+        promql_expr_test: [{ expr: 'slo:sli_error:ratio_rate5m', eval_time: '10m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{slo="Fast"}', value: 0.3 }] }]
+      }]
+    }, { lineWidth: 0 }))
+    const result = await testRules(join(dir, 'test.yml'))
+    t.equal(result.code, 0, `le="${le}": 30% slower than 1 s: ${result.stdout}${result.stderr}`)
+  }
+})
+
 test('a PrometheusRule resource carries the same groups', async (t) => {
   const dir = await tempDir(t)
   const result = exportRules(every.slice(0, 3), { format: 'prometheus-rule', name: 'agent-alerts', namespace: 'obs', resourceLabels: { release: 'prometheus' } })
@@ -86,10 +157,13 @@ test('bad export options and rules are coded errors', async (t) => {
   const cases: Array<[object, RegExp]> = [
     [{ format: 'json' }, /format/], [{ prefix: '1x' }, /prefix/], [{ group: '' }, /group/], [{ interval: 'often' }, /interval/],
     [{ labels: { a: 1 } }, /labels/], [{ format: 'prometheus-rule', name: 'Upper_Case' }, /PrometheusRule name/],
-    [{ resourceLabels: 'x' }, /resourceLabels/], [{ match: { job: 5 } }, /match/]
+    [{ resourceLabels: 'x' }, /resourceLabels/], [{ match: { job: 5 } }, /match/],
+    [{ labels: { slo: 'x' } }, /labels\.slo.*set by the rules themselves/], [{ labels: { severity: 'x' } }, /labels\.severity/]
   ]
   for (const [options, message] of cases) t.throws(() => exportRules([], options as never), { code: 'OBS_ALERTS_INVALID_OPTION', message }, JSON.stringify(options))
   t.throws(() => exportRules([{ kind: 'gauge', name: 'G' } as Rule]), { code: 'OBS_ALERTS_INVALID_RULE' })
+  t.throws(() => exportRules([{ kind: 'errorRatio', name: 'E', above: 0.1, window: '5m', by: ['route'] }], { labels: { route: 'x' } }),
+    { code: 'OBS_ALERTS_INVALID_OPTION', message: /labels\.route.*rule "E" groups by "route": its alerts would collide/ })
 })
 
 test('the command line exports rules from YAML, JSON and JavaScript modules', async (t) => {

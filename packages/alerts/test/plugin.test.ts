@@ -45,12 +45,16 @@ test('rules respect the @obs/metrics prefix, found in the registry or given', as
 })
 
 test('the interval evaluates on its own once the app is ready, and stops on close', async (t) => {
-  const app = await buildApp({ interval: '100ms', rules: [{ kind: 'gauge', name: 'Up', metric: 'thing', above: 0 }] })
-  app.metrics.gauge({ name: 'thing', help: 'A thing.' }).set(1)
+  let checks = 0
+  const app = await buildApp({ interval: '100ms', rules: [{ kind: 'custom', name: 'Counted', check: () => { checks++; return true } }] })
+  t.equal(checks, 0, 'not before the app is ready')
   await app.ready()
-  await waitFor('the alert to fire', async () => app.alerts.active().length > 0 ? true : undefined)
+  await waitFor('three evaluations', async () => checks >= 3 ? true : undefined, 5000, 20)
+  t.same(app.alerts.active().map((a) => a.name), ['Counted'])
   await app.close()
-  t.pass('closed with its timer cleared')
+  const atClose = checks
+  await new Promise((resolve) => setTimeout(resolve, 450))
+  t.equal(checks, atClose, 'no evaluation after close: the timer was cleared, and not set again')
 })
 
 test('a metric whose collect function throws fails its rules only, logged once', async (t) => {

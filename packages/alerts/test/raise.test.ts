@@ -1,4 +1,7 @@
 import { test } from 'tap'
+import Fastify from 'fastify'
+import metrics from '@obs/metrics'
+import alerts from '../src/index.js'
 import { buildApp, ManualClock, MINUTE, recorder } from './helpers.js'
 
 test('alerts raised by code: title, message, severity, metadata; notified once, deduplicated', async (t) => {
@@ -89,14 +92,95 @@ test('routing: a rule or raise() names its channels, else by severity, else defa
   t.same(all.alerts.raise({ title: 'X' }).channels, ['one', 'two'], 'no routing: every channel')
 })
 
-test('an acknowledged alert stops notifying people, but its resolution is still sent', async (t) => {
+test('routing for some severities only: the others go to default, or nowhere, said once at registration', async (t) => {
+  const pager = recorder()
+  const slack = recorder()
+  const warnings: unknown[] = []
+  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { warnings.push(JSON.parse(line)) } } } })
+  await app.register(metrics, { processMetrics: false, agentMetrics: false })
+  await app.register(alerts, { interval: false, notifiers: { pager: pager.config, slack: slack.config }, routing: { critical: ['pager'] } })
+  t.teardown(() => app.close())
+  await app.ready()
+  t.match(warnings, [{ severities: ['info', 'warning', 'error'], msg: /routing names no channel for info, warning, error and has no default: such alerts notify no one/ }])
+  t.same(app.alerts.raise({ title: 'Page', severity: 'critical' }).channels, ['pager'])
+  t.same(app.alerts.raise({ title: 'Warn', severity: 'warning' }).channels, [], 'not every channel: the pager stays quiet')
+  t.same(app.alerts.raise({ title: 'Named', severity: 'warning', channels: ['slack'] }).channels, ['slack'])
+  await app.alerts.flush()
+  t.same(pager.sent.flat().map((n) => n.alert.name), ['Page'])
+  t.same(slack.sent.flat().map((n) => n.alert.name), ['Named'])
+  t.match(app.alerts.active().find((a) => a.name === 'Warn'), { state: 'firing' }, 'still listed by GET /alerts')
+  t.equal(warnings.length, 1, 'said once')
+
+  const explicit = await buildApp({ notifiers: { pager: recorder().config }, routing: { critical: ['pager'], default: [] } })
+  t.teardown(() => explicit.close())
+  t.same(explicit.alerts.raise({ title: 'Quiet', severity: 'info' }).channels, [], 'default: [] says nowhere on purpose')
+})
+
+test('an acknowledged alert notifies people no more: not when it fires, not as a repeat; its resolution still does', async (t) => {
+  const clock = new ManualClock()
+  const ops = recorder()
+  const app = await buildApp({ now: clock.now, notifiers: { ops: ops.config }, repeatInterval: '10m', rules: [{ kind: 'gauge', name: 'Hot', metric: 'temperature', above: 80, for: '2m' }] })
+  t.teardown(() => app.close())
+  const temperature = app.metrics.gauge({ name: 'temperature', help: 'Temperature.' })
+  temperature.set(90)
+  await app.alerts.evaluate()
+  const [pending] = app.alerts.active()
+  t.equal(pending?.state, 'pending')
+  // Acknowledged while pending: its firing notification goes to no one.
+  app.alerts.acknowledge(pending!.fingerprint, 'ana', 'known: the heater test')
+  const disk = app.alerts.raise({ title: 'Disk', resolveAfter: false })
+  const other = app.alerts.raise({ title: 'Other', resolveAfter: false })
+  t.match(app.alerts.acknowledge(disk.fingerprint, 'ana'), { acknowledged: { by: 'ana' } })
+  t.equal(app.alerts.acknowledge('0000000000000000'), undefined)
+  for (let minute = 1; minute <= 12; minute++) {
+    clock.advance(MINUTE)
+    await app.alerts.evaluate()
+  }
+  t.equal(app.alerts.get(pending!.fingerprint)?.state, 'firing', 'Hot fires')
+  app.alerts.resolve(disk.fingerprint)
+  temperature.set(20)
+  clock.advance(MINUTE)
+  await app.alerts.evaluate()
+  await app.alerts.flush()
+  const sent = ops.sent.flat().map((n) => `${n.alert.name}:${n.status}${n.repeat ? ':repeat' : ''}`)
+  t.same(sent.filter((s) => !s.startsWith('Other')), ['Disk:firing', 'Disk:resolved', 'Hot:resolved'],
+    'Disk: its first notification (sent before the acknowledgement) and its resolution; Hot: only its resolution')
+  t.same(sent.filter((s) => s.startsWith('Other')), ['Other:firing', 'Other:firing:repeat'], 'the unacknowledged alert repeats after 10m')
+  t.ok(other)
+})
+
+test('metadata JSON cannot hold as it is (a cycle, a BigInt) is kept as JSON, and the alert is notified', async (t) => {
   const ops = recorder()
   const app = await buildApp({ notifiers: { ops: ops.config } })
   t.teardown(() => app.close())
-  const alert = app.alerts.raise({ title: 'Disk', resolveAfter: false })
-  t.match(app.alerts.acknowledge(alert.fingerprint, 'ana'), { acknowledged: { by: 'ana' } })
-  t.equal(app.alerts.acknowledge('0000000000000000'), undefined)
-  app.alerts.resolve(alert.fingerprint)
+  const cyclic: Record<string, unknown> = { code: 'ECONNRESET' }
+  cyclic.self = cyclic
+  const alert = app.alerts.raise({ title: 'Provider', metadata: { error: cyclic, bytes: 10n, at: new Date(0), fn: () => 1, list: [1, cyclic] } })
+  t.same(alert.metadata, { error: { code: 'ECONNRESET', self: '[Circular]' }, bytes: '10', at: '1970-01-01T00:00:00.000Z', list: [1, { code: 'ECONNRESET', self: '[Circular]' }] })
+  t.same(alert.annotations, {
+    summary: 'Provider',
+    error: '{"code":"ECONNRESET","self":"[Circular]"}',
+    bytes: '10',
+    at: '1970-01-01T00:00:00.000Z',
+    list: '[1,{"code":"ECONNRESET","self":"[Circular]"}]'
+  })
   await app.alerts.flush()
-  t.same(ops.sent.flat().map((n) => n.status), ['firing', 'resolved'])
+  t.match(ops.sent, [[{ status: 'firing', alert: { name: 'Provider' } }]], 'notified')
+  const listed = await app.inject('/alerts')
+  t.equal(listed.statusCode, 200)
+  t.match(listed.json().active, [{ name: 'Provider', metadata: { bytes: '10' } }])
+})
+
+test('a raise() that fails changes nothing: no alert left firing without a notification', async (t) => {
+  const ops = recorder()
+  const app = await buildApp({ notifiers: { ops: ops.config } })
+  t.teardown(() => app.close())
+  const exploding = { get detail (): never { throw new Error('getter failed') } }
+  t.throws(() => app.alerts.raise({ title: 'Provider', metadata: { exploding } }), { code: 'OBS_ALERTS_INVALID_ALERT', message: /metadata cannot be read as JSON: getter failed/ })
+  t.throws(() => app.alerts.raise({ title: 'Provider', channels: ['nope'] }), { code: 'OBS_ALERTS_UNKNOWN_CHANNEL' })
+  t.same(app.alerts.active(), [], 'nothing raised')
+  const raised = app.alerts.raise({ title: 'Provider', metadata: { ok: 1 } })
+  t.equal(raised.state, 'firing')
+  await app.alerts.flush()
+  t.match(ops.sent, [[{ status: 'firing', alert: { name: 'Provider', annotations: { ok: '1' } } }]], 'the next raise() is a new alert, and notified')
 })

@@ -127,3 +127,17 @@ test('the history keeps the last historySize resolved alerts', async (t) => {
   t.same(app.alerts.history().map((a) => a.name), ['Event4', 'Event3', 'Event2'])
   t.same(app.alerts.history(1).map((a) => a.name), ['Event4'])
 })
+
+test('GET /alerts?severity=…&limit=… filters the history before it counts: limit is the entries returned', async (t) => {
+  const clock = new ManualClock()
+  const app = await buildApp({ now: clock.now })
+  t.teardown(() => app.close())
+  for (const [title, severity] of [['Crit1', 'critical'], ['Crit2', 'critical'], ['Warn1', 'warning'], ['Warn2', 'warning'], ['Warn3', 'warning']] as const) {
+    clock.advance(MINUTE)
+    app.alerts.resolve(app.alerts.raise({ title, severity }).fingerprint)
+  }
+  const history = async (query: string): Promise<string[]> => (await app.inject(`/alerts?${query}`)).json().history.map((a: { name: string }) => a.name)
+  t.same(await history('severity=critical&limit=1'), ['Crit2'], 'the newest critical one, though three warnings are newer')
+  t.same(await history('severity=critical&limit=5'), ['Crit2', 'Crit1'])
+  t.same(await history('limit=2'), ['Warn3', 'Warn2'])
+})

@@ -24,6 +24,8 @@ test('invalid rules are coded errors that say what is wrong', async (t) => {
     [{ kind: 'errorRatio', ...base, labels: { alertname: 'x' } }, 'OBS_ALERTS_INVALID_RULE', /set by the rule itself/],
     [{ kind: 'errorRatio', ...base, labels: { 'bad-name': 'x' } }, 'OBS_ALERTS_INVALID_RULE', /not a label name/],
     [{ kind: 'errorRatio', ...base, labels: { team: 1 } }, 'OBS_ALERTS_INVALID_RULE', /must be a string/],
+    [{ kind: 'errorRatio', ...base, by: ['route'], labels: { route: 'all' } }, 'OBS_ALERTS_INVALID_RULE', /label "route" is also in by: every group would get the same route/],
+    [{ kind: 'slo', name: 'R', objective: 0.99, indicator: 'availability', by: ['route'], labels: { route: 'x' } }, 'OBS_ALERTS_INVALID_RULE', /label "route" is also in by/],
     [{ kind: 'errorRatio', ...base, annotations: { summary: '{{ $nope }}' } }, 'OBS_ALERTS_INVALID_TEMPLATE', /not supported/],
     [{ kind: 'errorRatio', ...base, description: 'about {{ braces' }, 'OBS_ALERTS_INVALID_TEMPLATE', /unclosed/],
     [{ kind: 'errorRatio', ...base, minEvents: -1 }, 'OBS_ALERTS_INVALID_RULE', /minEvents must be a number ≥ 0/],

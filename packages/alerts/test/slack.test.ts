@@ -1,4 +1,8 @@
 import { test } from 'tap'
+import type { AlertNotification } from '../src/alert.js'
+import { emailSubject } from '../src/notifiers/email.js'
+import { slackPayload } from '../src/notifiers/slack.js'
+import type { Delivery } from '../src/notifiers/types.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock } from './helpers.js'
 
@@ -28,7 +32,7 @@ test('Slack gets an incoming-webhook message: text, header and one section per a
   const [request] = await slack.waitForReceived(1)
   t.equal(request!.url, '/services/T000/B000/XXXX')
   const message = request!.json as SlackMessage
-  t.equal(message.text, '[FIRING:2] QueueFull (critical): Queue <jobs> holds 12; Queue mail holds 40')
+  t.equal(message.text, '[FIRING:2] QueueFull (critical): Queue &lt;jobs&gt; holds 12; Queue mail holds 40', 'the fallback text is escaped too')
   t.same(message.blocks[0], { type: 'header', text: { type: 'plain_text', text: '[FIRING:2] QueueFull (critical)' } })
   t.equal(message.blocks.length, 3, 'a header and a section per alert')
   const section = message.blocks[1]!.text!
@@ -60,4 +64,45 @@ test('Slack rate limiting (429 with Retry-After) is waited out; an unknown webho
   await app.alerts.flush()
   t.equal(slack.all.length, 3)
   t.match((await app.inject('/metrics')).body, /obs_alerts_notifications_failed_total\{channel="slack",reason="rejected"\} 1/)
+})
+
+test('a label cannot mention everyone: <!channel> in the text is escaped like the blocks', async (t) => {
+  const slack = await startReceiver()
+  t.teardown(() => slack.close())
+  const app = await buildApp({ notifiers: { slack: { type: 'slack', url: slack.url } } })
+  t.teardown(() => app.close())
+  app.alerts.raise({ title: 'Queue <!channel> full <@U123>', labels: { queue: '<!here>' } })
+  const [request] = await slack.waitForReceived(1)
+  const message = request!.json as SlackMessage
+  t.equal(message.text, '[FIRING] Queue &lt;!channel&gt; full &lt;@U123&gt; (warning): Queue &lt;!channel&gt; full &lt;@U123&gt;')
+  t.notMatch(JSON.stringify(message.blocks.filter((b) => b.text?.type === 'mrkdwn')), /<!|<@/, 'no mention left in any mrkdwn text')
+})
+
+test('the title shows the highest severity of the message\'s firing alerts, not the first one\'s', async (t) => {
+  const n = (severity: AlertNotification['alert']['severity'], status: 'firing' | 'resolved' = 'firing'): AlertNotification => ({
+    status,
+    repeat: false,
+    alert: {
+      fingerprint: `000000000000000${severity.length}`,
+      name: 'Availability',
+      state: status,
+      severity,
+      source: 'rule',
+      labels: { alertname: 'Availability', severity },
+      annotations: { summary: severity },
+      value: 1,
+      activeAt: '2026-01-01T00:00:00.000Z',
+      startsAt: '2026-01-01T00:00:00.000Z',
+      endsAt: null,
+      acknowledged: null,
+      channels: [],
+      generatorURL: ''
+    }
+  })
+  const delivery = (...notifications: AlertNotification[]): Delivery => ({ channel: 'c', groupKey: '{}:{alertname="Availability"}', alertname: 'Availability', notifications, resend: false })
+  // An SLO's ticket and page, both named after the rule, in one message.
+  t.equal((slackPayload(delivery(n('warning'), n('critical'))).blocks as Array<{ text: { text: string } }>)[0]!.text.text, '[FIRING:2] Availability (critical)')
+  t.equal(emailSubject(delivery(n('warning'), n('critical'))), '[FIRING:2] Availability (critical)')
+  t.equal(emailSubject(delivery(n('critical', 'resolved'), n('warning'))), '[FIRING:1] Availability (warning)', 'of the firing ones')
+  t.equal(emailSubject(delivery(n('info', 'resolved'), n('error', 'resolved'))), '[RESOLVED] Availability (error)', 'of all when none fires')
 })

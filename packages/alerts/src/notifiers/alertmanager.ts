@@ -23,15 +23,28 @@ export interface PostableAlert {
 /** Prometheus keeps sending a resolved alert for 15 minutes, so that no Alertmanager misses it. */
 const RESOLVED_RETENTION_MS = 15 * 60_000
 
+/** An active alert as it is now, by fingerprint (the engine's), or undefined once it is not active. */
+export type LiveAlerts = (fingerprint: string) => AlertView | undefined
+
 /**
  * A client of Alertmanager's API v2, which behaves as Prometheus does towards it: a firing
  * alert is sent with `endsAt` four resend intervals ahead and sent again every interval (so
  * that Alertmanager keeps it, and resolves it by itself if this process dies); a resolved alert
- * is sent with its real `endsAt`, and again for 15 minutes.
+ * is sent with its real `endsAt`, and again for 15 minutes. What is sent is built when it is
+ * sent: a firing alert from `live` (its annotations and value as they are now, an update by a
+ * second `raise()` included), a resolved one from its resolution.
  */
-export function alertmanagerNotifier (config: AlertmanagerConfig, resendIntervalMs: number): Notifier {
+export function alertmanagerNotifier (config: AlertmanagerConfig, resendIntervalMs: number, live: LiveAlerts = () => undefined): Notifier {
   const endpoint = `${config.url.replace(/\/+$/, '')}/api/v2/alerts`
+  /** The last notification of every alert routed here, until a resolved one has been re-sent long enough. */
   const known = new Map<string, { notification: AlertNotification, forgetAt: number }>()
+  /** The notification as it stands now: resolutions are final; a firing alert is read live. */
+  const current = (n: AlertNotification): AlertNotification => {
+    const last = known.get(n.alert.fingerprint)?.notification
+    if (last?.status === 'resolved') return last
+    const alert = live(n.alert.fingerprint)
+    return alert?.state === 'firing' ? { status: 'firing', repeat: false, alert } : n
+  }
   const postable = (n: AlertNotification, now: number): PostableAlert => {
     const alert: AlertView = n.alert
     return {
@@ -57,7 +70,9 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
     },
     async send (delivery: Delivery, signal) {
       const now = Date.now()
-      await postJson(endpoint, delivery.notifications.map((n) => postable(n, now)), config.headers ?? {}, signal)
+      const alerts = new Map<string, PostableAlert>()
+      for (const n of delivery.notifications) alerts.set(n.alert.fingerprint, postable(current(n), now))
+      await postJson(endpoint, [...alerts.values()], config.headers ?? {}, signal)
     }
   }
 }

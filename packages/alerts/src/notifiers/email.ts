@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer'
 import type { AlertNotification } from '../alert.js'
-import { DeliveryError, type Delivery, type Notifier } from './types.js'
+import { DeliveryError, type Delivery, deliverySeverity, type Notifier } from './types.js'
 
 export interface EmailConfig {
   type: 'email'
@@ -28,8 +28,7 @@ function escapeHtml (text: string): string {
 export function emailSubject (delivery: Delivery, prefix = ''): string {
   const firing = delivery.notifications.filter((n) => n.status === 'firing').length
   const status = firing > 0 ? `FIRING:${firing}` : 'RESOLVED'
-  const severity = delivery.notifications[0]?.alert.severity ?? 'warning'
-  return `${prefix === '' ? '' : `${prefix} `}[${status}] ${delivery.alertname} (${severity})`
+  return `${prefix === '' ? '' : `${prefix} `}[${status}] ${delivery.alertname} (${deliverySeverity(delivery)})`
 }
 
 function alertLines (n: AlertNotification): string[] {
@@ -88,30 +87,31 @@ export function emailNotifier (config: EmailConfig, timeoutMs: number): Notifier
   }
   return {
     type: 'email',
-    async send (delivery, signal) {
-      transport ??= open()
+    // The channel races this against the attempt's time limit; nodemailer's own socket
+    // timeouts end a connection that hangs.
+    async send (delivery) {
+      // A transport that failed to open is opened again by the next attempt.
+      transport ??= open().catch((error: unknown) => {
+        transport = undefined
+        throw error
+      })
       const { text, html } = emailBody(delivery)
-      const sending = (await transport).sendMail({
-        from: config.from,
-        to: typeof config.to === 'string' ? config.to : [...config.to],
-        subject: emailSubject(delivery, config.subjectPrefix),
-        text,
-        html
-      })
-      const aborted = new Promise<never>((_resolve, reject) => {
-        const fail = (): void => reject(new DeliveryError(`${where}: no answer in time`, 'timeout', true))
-        if (signal.aborted) fail()
-        else signal.addEventListener('abort', fail, { once: true })
-      })
       try {
-        await Promise.race([sending, aborted])
+        await (await transport).sendMail({
+          from: config.from,
+          to: typeof config.to === 'string' ? config.to : [...config.to],
+          subject: emailSubject(delivery, config.subjectPrefix),
+          text,
+          html
+        })
       } catch (error) {
-        sending.catch(() => {})
-        throw error instanceof DeliveryError ? error : deliveryError(error, where)
+        throw deliveryError(error, where)
       }
     },
     async close () {
-      if (transport !== undefined) (await transport).close()
+      const opened = transport
+      transport = undefined
+      if (opened !== undefined) (await opened.catch(() => undefined))?.close()
     }
   }
 }

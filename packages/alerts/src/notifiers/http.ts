@@ -9,6 +9,8 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
  * request would fail again). Returns the response body.
  */
 export async function postJson (url: string, body: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<string> {
+  // Aborted by the channel: its reason says why (the time limit, or the app closing).
+  const aborted = (): DeliveryError => signal.reason instanceof DeliveryError ? signal.reason : new DeliveryError(`no answer from ${redact(url)} in time`, 'timeout', true)
   let response: Response
   try {
     response = await fetch(url, {
@@ -19,7 +21,7 @@ export async function postJson (url: string, body: unknown, headers: Readonly<Re
       redirect: 'error'
     })
   } catch (error) {
-    if (signal.aborted) throw new DeliveryError(`no answer from ${redact(url)} in time`, 'timeout', true)
+    if (signal.aborted) throw aborted()
     const cause = (error as { cause?: { code?: string, message?: string } }).cause
     throw new DeliveryError(`cannot reach ${redact(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, 'connection', true)
   }
@@ -27,7 +29,7 @@ export async function postJson (url: string, body: unknown, headers: Readonly<Re
   try {
     text = await response.text()
   } catch (error) {
-    if (signal.aborted) throw new DeliveryError(`no answer from ${redact(url)} in time`, 'timeout', true)
+    if (signal.aborted) throw aborted()
     throw new DeliveryError(`reading the answer of ${redact(url)} failed: ${(error as Error).message}`, 'connection', true)
   }
   if (response.ok) return text

@@ -1,6 +1,6 @@
 import type { AlertNotification } from '../alert.js'
 import { postJson } from './http.js'
-import type { Delivery, Notifier } from './types.js'
+import { type Delivery, deliverySeverity, type Notifier } from './types.js'
 
 export interface SlackConfig {
   type: 'slack'
@@ -36,13 +36,13 @@ function line (n: AlertNotification): string {
 export function slackPayload (delivery: Delivery, config: Pick<SlackConfig, 'channel' | 'username' | 'iconEmoji'> = {}): Record<string, unknown> {
   const firing = delivery.notifications.filter((n) => n.status === 'firing')
   const status = firing.length > 0 ? 'FIRING' : 'RESOLVED'
-  const severity = delivery.notifications[0]?.alert.severity ?? 'warning'
-  const title = `[${status}${firing.length > 1 ? `:${firing.length}` : ''}] ${delivery.alertname} (${severity})`
+  const title = `[${status}${firing.length > 1 ? `:${firing.length}` : ''}] ${delivery.alertname} (${deliverySeverity(delivery)})`
   // Slack: a header is at most 150 characters, a section's text at most 3000, 50 blocks at most.
   const sections = delivery.notifications.slice(0, 40).map((n) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(line(n), 3000) } }))
   const more = delivery.notifications.length - sections.length
   return {
-    text: clip(`${title}: ${delivery.notifications.map((n) => n.alert.annotations.summary ?? n.alert.name).join('; ')}`, 3000),
+    // The fallback text is mrkdwn too: unescaped, `<!channel>` in a label would notify everyone.
+    text: clip(escape(`${title}: ${delivery.notifications.map((n) => n.alert.annotations.summary ?? n.alert.name).join('; ')}`), 3000),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(title, 150) } },
       ...sections,

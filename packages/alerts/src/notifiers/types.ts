@@ -1,4 +1,5 @@
 import type { AlertNotification } from '../alert.js'
+import { SEVERITIES, type Severity } from '../rule-types.js'
 
 /** One message to one channel: the notifications of one alert name from one moment. */
 export interface Delivery {
@@ -30,7 +31,11 @@ export class DeliveryError extends Error {
 
 export interface Notifier {
   readonly type: string
-  /** Delivers or throws (a DeliveryError says whether to retry); must honour `signal`. */
+  /**
+   * Delivers or throws (a DeliveryError says whether to retry). Should stop when `signal` aborts
+   * (its reason is a DeliveryError: the time limit, or the app closing); the channel stops
+   * waiting then in any case.
+   */
   send (delivery: Delivery, signal: AbortSignal): Promise<void>
   /** Sees every notification routed to the channel when it is routed (before delivery). */
   track? (notifications: readonly AlertNotification[], now: number): void
@@ -39,4 +44,16 @@ export interface Notifier {
   /** What to send again now, if anything. */
   resend? (now: number): Delivery | undefined
   close? (): Promise<void>
+}
+
+/**
+ * The severity a message's title shows: the highest of its firing alerts (of all of them when
+ * none fires). One delivery holds one alert name, whose alerts may differ in severity (an
+ * SLO's page and ticket, alerts raised by code).
+ */
+export function deliverySeverity (delivery: Delivery): Severity {
+  const firing = delivery.notifications.filter((n) => n.status === 'firing')
+  let highest = -1
+  for (const n of firing.length > 0 ? firing : delivery.notifications) highest = Math.max(highest, SEVERITIES.indexOf(n.alert.severity))
+  return SEVERITIES[highest] ?? 'warning'
 }
