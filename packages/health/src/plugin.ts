@@ -54,13 +54,6 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
     get started () { return lifecycle.started }
   } satisfies ObsHealth)
 
-  // While draining, every response asks its keep-alive client to reconnect (HTTP/1 only: HTTP/2
-  // forbids the header), so that by the time the server closes no idle connection is left.
-  app.addHook('onSend', function closeConnectionsWhileDraining (request, reply, payload, done) {
-    if (lifecycle.draining && request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
-    done(null, payload)
-  })
-
   let startupTimer: NodeJS.Timeout | undefined
   if (o.startupTimeoutMs !== false) {
     const limit = o.startupTimeoutMs

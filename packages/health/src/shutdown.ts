@@ -48,11 +48,22 @@ export class GracefulShutdown {
 
   private async drainThenClose (): Promise<void> {
     this.lifecycle.draining = true
+    this.closeConnectionsAfterResponse()
     this.app.log.info({ drainDelayMs: this.settings.drainDelayMs }, '@obs/health: shutting down: readiness fails, draining before close')
     await sleep(this.settings.drainDelayMs)
     await this.finishConnections()
     await this.app.close()
     this.app.log.info('@obs/health: closed after draining')
+  }
+
+  /**
+   * From now on every HTTP/1 response asks its keep-alive client to reconnect (Node writes
+   * `Connection: close` and closes the socket after it), so that by the time the server closes no
+   * idle connection is left. A listener added only now: the request path pays nothing before.
+   */
+  private closeConnectionsAfterResponse (): void {
+    const server = this.app.server as unknown as { prependListener?: (event: 'request', listener: (req: unknown, res: { shouldKeepAlive: boolean }) => void) => void }
+    server.prependListener?.('request', (_req, res) => { res.shouldKeepAlive = false })
   }
 
   /**

@@ -80,6 +80,25 @@ test('under steady load through a shutdown, no accepted request fails', async (t
   t.ok([...errors].every((code) => code === 'ECONNREFUSED' || code === 'ECONNRESET'), `only connection-level errors: ${[...errors].join(', ')}`)
 })
 
+test('while draining, responses ask keep-alive clients to reconnect; before, they do not', async (t) => {
+  const app = await buildApp({ shutdown: { drainDelayMs: 300 } })
+  app.get('/work', async () => 'done')
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  const agent = new Agent({ keepAlive: true })
+  const connectionHeader = (): Promise<string | undefined> => new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/work', agent }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.headers.connection))
+    }).on('error', reject).end()
+  })
+  t.equal(await connectionHeader(), 'keep-alive')
+  const closed = app.health.shutdown()
+  t.equal(await connectionHeader(), 'close')
+  await closed
+  agent.destroy()
+})
+
 test('in-flight requests finish before the server closes', async (t) => {
   const app = await buildApp({ shutdown: { drainDelayMs: 0 } })
   app.get('/slow', async () => { await sleep(300); return 'finished' })
