@@ -4,15 +4,12 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@obs/test-support/free-port'
 import { deployCheck } from '../scripts/deploy-check.js'
-import { buildTestApp } from './helpers.js'
+import { listeningApp } from './helpers.js'
 
 const CLI = fileURLToPath(new URL('../dist/scripts/deploy-check.js', import.meta.url))
 
 test('a fresh instance passes the deployment check', async (t) => {
-  const { app } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  t.teardown(() => app.close())
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const { url } = await listeningApp(t)
   const report = await deployCheck({ url, seconds: 2, concurrency: 2, p99Ms: 2000, readySeconds: 5 })
   t.same(report.failures, [])
   t.ok(report.ok)
@@ -20,10 +17,7 @@ test('a fresh instance passes the deployment check', async (t) => {
 })
 
 test('it fails with the reason: a latency budget that cannot be met, an instance that is not ready', async (t) => {
-  const { app } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  t.teardown(() => app.close())
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const { app, url } = await listeningApp(t)
   const tooTight = await deployCheck({ url, seconds: 1, concurrency: 1, p99Ms: 0.001, readySeconds: 1 })
   t.notOk(tooTight.ok)
   t.match(tooTight.failures.join('\n'), /p99 latency [\d.]+ ms is over the budget of 0.001 ms/)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
 import { buildAgentApp } from '../src/app.js'
 import { type AgentConfig, readConfig } from '../src/config.js'
 import type { LlmProvider } from '../src/llm/provider.js'
@@ -19,3 +20,11 @@ export async function buildTestApp (overrides: Partial<AgentConfig> = {}, option
 
 export const ask = (app: FastifyInstance, query: string, wait = true, model?: string) =>
   app.inject({ method: 'POST', url: `/tasks${wait ? '?wait=true' : ''}`, payload: { query, ...(model === undefined ? {} : { model }) } })
+
+/** A test app listening on 127.0.0.1, closed when the test ends. */
+export async function listeningApp (t: Test, overrides: Partial<AgentConfig> = {}): Promise<{ app: FastifyInstance, url: string }> {
+  const { app } = await buildTestApp(overrides)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` }
+}
