@@ -37,7 +37,7 @@ const RECORDING_METHODS = ['inc', 'dec', 'set', 'observe', 'zero'] as const
 
 /**
  * Caps the label sets of a prom-client metric at `max`: a new label set over the cap is recorded
- * under labels that are all `__overflow__`, and counted in `overflow`.
+ * under labels that are all `__overflow__`, and counted in `overflow` once per observation.
  */
 export function capLabelSets (metric: object, labelNames: readonly string[], max: number, overflow: OverflowCounter, name: string): void {
   if (labelNames.length === 0) return
@@ -51,15 +51,17 @@ export function capLabelSets (metric: object, labelNames: readonly string[], max
     for (const label of labelNames) key += `${labels[label] === undefined ? '' : String(labels[label])}\u0000`
     return key
   }
-  const guard = (labels: LabelArgument): LabelArgument => {
+  const overflowKey = keyOf(overflowLabels)
+  /** The labels to record under; `observation` is false when only a child is being made. */
+  const guard = (labels: LabelArgument, observation = true): LabelArgument => {
     if (labels === null || typeof labels !== 'object') return labels
     const key = keyOf(labels)
-    if (seen.has(key)) return labels
+    if (key === overflowKey || seen.has(key)) return labels
     if (seen.size < max) {
       seen.add(key)
       return labels
     }
-    dropped++
+    if (observation) dropped++
     return overflowLabels
   }
 
@@ -71,6 +73,27 @@ export function capLabelSets (metric: object, labelNames: readonly string[], max
       return original.call(this, guard(labels), ...rest)
     }
   }
+
+  // A child from labels() records without passing through the methods above (prom-client's
+  // histogram and summary call a module function): guard the labels when the child is made,
+  // and count each observation of a child that landed over the cap.
+  const labelsOf = target.labels as ((...args: unknown[]) => Record<string, unknown>) | undefined
+  if (typeof labelsOf === 'function') {
+    target.labels = function (this: unknown, ...args: unknown[]) {
+      const positional = !(typeof args[0] === 'object' && args[0] !== null)
+      // A wrong number of values is prom-client's error to give.
+      if (positional && args.length !== labelNames.length) return labelsOf.apply(this, args)
+      const labels = positional ? Object.fromEntries(labelNames.map((label, i) => [label, args[i]])) : args[0] as Record<string, unknown>
+      const guarded = guard(labels as LabelArgument, false)
+      const child = labelsOf.call(this, guarded)
+      if (guarded !== overflowLabels) return child
+      for (const [key, fn] of Object.entries(child)) {
+        if (typeof fn === 'function') child[key] = (...values: unknown[]) => { dropped++; return fn(...values) }
+      }
+      return child
+    }
+  }
+
   const remove = target.remove as ((...args: unknown[]) => unknown) | undefined
   if (typeof remove === 'function') {
     target.remove = function (this: unknown, ...args: unknown[]) {

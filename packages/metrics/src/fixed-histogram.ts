@@ -1,4 +1,4 @@
-import { escapeLabelValue } from './names.js'
+import { escapeLabelValue, LABEL_NAME } from './names.js'
 import { braces, formatValue } from './exposition.js'
 import type { ExpositionFormat } from './negotiate.js'
 import type { SampleValue } from './self-rendered-family.js'
@@ -126,12 +126,14 @@ function renderExemplar (exemplar: Exemplar): string {
   let pairs = ''
   let runes = 0
   for (const name in exemplar.labels) {
+    // A bad name would make the whole scrape invalid: drop the exemplar, keep the sample.
+    if (!LABEL_NAME.test(name)) return ''
     const value = exemplar.labels[name]!
     runes += runeLength(name) + runeLength(value)
     if (pairs !== '') pairs += ','
     pairs += `${name}="${escapeLabelValue(value)}"`
   }
-  // An over-long exemplar would make the whole scrape invalid: drop the exemplar, keep the sample.
+  // So would an over-long one.
   if (runes > MAX_EXEMPLAR_RUNES) return ''
   return ` # {${pairs}} ${formatValue(exemplar.value)} ${exemplar.timestamp.toFixed(3)}`
 }

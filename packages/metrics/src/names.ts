@@ -1,7 +1,7 @@
 import { InvalidLabelNameError, InvalidMetricNameError, ReservedLabelError } from './errors.js'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 
 /** Label names that mean something to Prometheus itself in the families where they appear. */
 const PROMETHEUS_RESERVED: Record<string, string> = {

@@ -12,7 +12,7 @@ export type MetricsAuth =
 export interface MetricsPluginOptions {
   /** Path of the exposition route; `false` to mount it yourself with `app.metrics.render()`. */
   path?: string | false
-  /** Path of the JSON summary route; `false` for none (`app.metrics.summary()` still works). */
+  /** Path of the JSON summary route; `false` for none (`app.metrics.requestSummary()` still works). */
   summaryPath?: string | false
   /** Registry to use; by default a new one per Fastify instance. */
   registry?: Registry

@@ -18,6 +18,7 @@ export interface RequestHookOptions {
 // Per-route state is kept on the route's config object, which Fastify shares by every request
 // of that route: after the first request, finding it is one property read.
 const kMethodState = Symbol('obs.metrics.methodState')
+const kByMethod = Symbol('obs.metrics.byMethod')
 const kRequestState = Symbol('obs.metrics.requestState')
 const kErrorType = Symbol('obs.metrics.errorType')
 
@@ -40,15 +41,24 @@ export function installRequestHooks (app: FastifyInstance, table: SeriesTable, o
     const cached = config[kMethodState] as MethodState | null | undefined
     if (cached === null) return null
     if (cached !== undefined && cached.method === method) return cached
-    const route = config.url ?? UNMATCHED_ROUTE
-    if (isExcluded(route, config)) {
-      config[kMethodState] = null
-      return null
+    // Unmatched requests and routes with several methods: decided once per config, then one
+    // lookup by method (bounded: Fastify only routes the methods it knows).
+    let byMethod = config[kByMethod] as Map<string, MethodState> | undefined
+    if (byMethod === undefined) {
+      if (isExcluded(config.url ?? UNMATCHED_ROUTE, config)) {
+        config[kMethodState] = null
+        return null
+      }
+      byMethod = new Map()
+      config[kByMethod] = byMethod
     }
-    const state = table.methodState(route, method)
-    // A route declared with one method always sees that method; cache it. Unmatched requests and
-    // routes with several methods look the method up each time.
-    if (config.url !== undefined && config.method === method) config[kMethodState] = state
+    let state = byMethod.get(method)
+    if (state === undefined) {
+      state = table.methodState(config.url ?? UNMATCHED_ROUTE, method)
+      byMethod.set(method, state)
+    }
+    // A route declared with one method always sees that method: one property read from now on.
+    if (cached === undefined && config.url !== undefined && config.method === method) config[kMethodState] = state
     return state
   }
 

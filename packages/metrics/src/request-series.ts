@@ -74,9 +74,11 @@ export class MethodState {
     return series
   }
 
-  /** Status code → series, for summaries; the overflow series is not listed. */
-  statusSeries (): Iterable<[number, RequestSeries]> {
-    return this.byStatus.entries()
+  /** Status code → series, for summaries; the overflow series (shared by every route) is left out. */
+  * statusSeries (): Iterable<[number, RequestSeries]> {
+    for (const entry of this.byStatus) {
+      if (entry[1] !== this.table.overflow) yield entry
+    }
   }
 }
 

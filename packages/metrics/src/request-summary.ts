@@ -20,7 +20,7 @@ export interface RouteSummary {
 
 export interface MetricsSummary {
   generatedAt: string
-  /** The window the rates, ratios and quantiles cover (shorter while the process is younger). */
+  /** Seconds the rates, ratios and quantiles cover: at least the configured window (less while the process is younger), at most a sixth more. */
   windowSeconds: number
   routes: RouteSummary[]
 }
@@ -55,8 +55,10 @@ export class RequestSummary {
   }
 
   summary (): MetricsSummary {
+    // The baseline is the newest snapshot at least a window old (younger while the process is):
+    // rates divide by its real age, which is also the window reported.
     const baseline = this.snapshots[0]!
-    const elapsed = Math.min(this.ageSeconds(baseline), this.windowSeconds) || Number.EPSILON
+    const elapsed = this.ageSeconds(baseline) || Number.EPSILON
     const bounds = this.table.layout.durationBuckets
     const routes: RouteSummary[] = []
     for (const state of this.table.methodStates) {
@@ -89,7 +91,7 @@ export class RequestSummary {
         p99: quantile(0.99, bounds, window)
       })
     }
-    return { generatedAt: new Date().toISOString(), windowSeconds: Math.round(elapsed), routes }
+    return { generatedAt: new Date().toISOString(), windowSeconds: Math.round(elapsed * 10) / 10, routes }
   }
 
   private ageSeconds (snapshot: Snapshot): number {

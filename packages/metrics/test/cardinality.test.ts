@@ -61,6 +61,30 @@ test('application metrics are capped the same way, on every recording path', asy
   t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="sessions_by_user"}'), 4)
 })
 
+test('children made with labels() are capped too, histograms and summaries included', async (t) => {
+  const app = await buildApp({ maxLabelSets: 2 })
+  const histogram = app.metrics.histogram({ name: 'child_latency_seconds', help: 'Per user.', labelNames: ['user'], buckets: [1] })
+  const summary = app.metrics.summary({ name: 'child_size_bytes', help: 'Per user.', labelNames: ['user'] })
+  const counter = app.metrics.counter({ name: 'child_calls_total', help: 'Per user.', labelNames: ['user'] })
+  for (let i = 0; i < 50; i++) {
+    const user = `user-${i}`
+    histogram.labels(user).observe(0.5)
+    histogram.labels({ user }).startTimer()()
+    summary.labels(user).observe(10)
+    counter.labels({ user }).inc()
+  }
+  const s = await scrapeSamples(app)
+  const series = (name: string): number => [...s.keys()].filter((key) => key.startsWith(`${name}{`)).length
+  t.equal(series('child_latency_seconds_count'), 3, 'two users and the overflow series')
+  t.equal(series('child_size_bytes_count'), 3)
+  t.equal(series('child_calls_total'), 3)
+  t.equal(s.get('child_latency_seconds_count{user="__overflow__"}'), 96, 'every observation over the cap lands in the overflow series')
+  t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_latency_seconds"}'), 96, 'and is counted once')
+  t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_size_bytes"}'), 48)
+  t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_calls_total"}'), 48)
+  t.throws(() => counter.labels('a', 'b'), 'a wrong number of values is still the error prom-client gives')
+})
+
 test('removing a label set frees its place under the cap', async (t) => {
   const app = await buildApp({ maxLabelSets: 1 })
   const gauge = app.metrics.gauge({ name: 'queue_items', help: 'Items.', labelNames: ['queue'] })

@@ -141,3 +141,14 @@ test('histogram samples are built once and updated in place; prom-client rewriti
   t.equal(second.find((v) => v.metricName === 'http_request_duration_seconds_count')!.value, 2, 'values are current')
   t.notMatch(await scrape(app), /region="eu",region/, 'the exposition is unaffected')
 })
+
+test('an exemplar with a label name that is not valid is dropped, and the scrape stays valid', async (t) => {
+  const app = await buildApp()
+  app.get('/', async () => 'x')
+  app.metrics.setExemplarSource(() => ({ 'trace-id': 'abc' }))
+  await app.inject('/')
+  const om = await scrape(app, OPENMETRICS)
+  t.notMatch(om, /# \{/, 'no exemplar written')
+  t.match(om, /http_request_duration_seconds_count\{method="GET",route="\/",status_code="200"\} 1/)
+  t.same(await checkOpenMetrics(om), [])
+})

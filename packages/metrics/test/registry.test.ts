@@ -34,6 +34,18 @@ test('process metrics are on by default, collected at scrape time', async (t) =>
   t.match(text, /^nodejs_active_handles\{/m, 'its per-type gauge stays')
 })
 
+test('process metrics are made once per process and shared, so a closed app leaves nothing running', async (t) => {
+  const one = Fastify()
+  const two = Fastify()
+  await one.register(metrics)
+  await two.register(metrics)
+  const cpu = 'process_cpu_seconds_total'
+  t.ok(one.metrics.registry.getSingleMetric(cpu))
+  t.equal(one.metrics.registry.getSingleMetric(cpu), two.metrics.registry.getSingleMetric(cpu), 'the same metric object in both registries')
+  t.match(await scrape(two), /^process_cpu_seconds_total \d/m)
+  await Promise.all([one.close(), two.close()])
+})
+
 test('a custom registry is used, and a prefix applies to every metric the plugin creates', async (t) => {
   const registry = new Registry()
   const app = Fastify()

@@ -40,10 +40,11 @@ test('the summary covers the window: rate, error ratio and quantiles from bucket
   t.equal(route!.route, '/users/:id')
   t.equal(route!.requestsTotal, 110)
   t.equal(route!.requests, 10)
-  t.equal(route!.rate, 10 / 60)
+  // The baseline is the snapshot taken at 10 s, 70 s old: the rate divides by that.
+  t.equal(route!.rate, 10 / 70)
   t.equal(route!.errorRatio, 0.2)
   t.equal(route!.p50, 0.1 + 0.9 * ((5 - 2) / 8))
-  t.equal(summary.summary().windowSeconds, 60)
+  t.equal(summary.summary().windowSeconds, 70)
 })
 
 test('a route without requests in the window has null ratios and quantiles', async (t) => {
@@ -73,4 +74,16 @@ test('GET /metrics/summary serves it as JSON, and app.metrics.requestSummary() r
   t.ok(ok.p99 > 0 && ok.p99 <= 0.005)
   t.equal(app.metrics.requestSummary().routes.length, body.routes.length)
   t.equal((await (await import('./helpers.js')).buildApp({ summaryPath: false })).printRoutes().includes('summary'), false)
+})
+
+test('the overflow series, shared by every route, is not counted in any route of the summary', async (t) => {
+  const table = new SeriesTable({ durationBuckets: [0.1], sizeBuckets: undefined, maxLabelSets: 1 })
+  const a = table.methodState('/a', 'GET')
+  const b = table.methodState('/b', 'GET')
+  for (let i = 0; i < 5; i++) a.series(200).duration.observe(0.01)
+  for (let i = 0; i < 7; i++) b.series(200).duration.observe(0.01)
+  for (let i = 0; i < 3; i++) a.series(500).duration.observe(0.01)
+  const routes = new RequestSummary(table, 60).summary().routes
+  t.same(routes.map((r) => [r.route, r.requestsTotal]), [['/a', 5], ['/b', 0]], 'only series of their own; /b and /a 500 went to the overflow')
+  t.equal(table.overflow!.duration.count, 10)
 })
