@@ -11,14 +11,16 @@ import type { ResolvedPressure } from './options.js'
  */
 export async function setupPressure (app: FastifyInstance, pressure: ResolvedPressure): Promise<() => string | undefined> {
   if (!app.hasDecorator('memoryUsage')) {
+    // Utilisation over the last sample, not since start (under-pressure's default is cumulative).
     await app.register(underPressure, pressure.shedLoad
       ? {
+          eventLoopUtilizationMode: 'interval',
           maxEventLoopDelay: pressure.maxEventLoopDelay,
           maxEventLoopUtilization: pressure.maxEventLoopUtilization,
           maxHeapUsedBytes: pressure.maxHeapUsedBytes,
           maxRssBytes: pressure.maxRssBytes
         }
-      : {})
+      : { eventLoopUtilizationMode: 'interval' })
   }
   return () => {
     const r = app.memoryUsage()

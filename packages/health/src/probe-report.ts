@@ -30,8 +30,9 @@ export function aggregate (checks: readonly CheckReport[]): HealthStatus {
 }
 
 /**
- * Runs the checks in parallel and waits at most `deadlineMs` for all of them. A check still
- * running at the deadline is reported failed (its run goes on and serves the next probe).
+ * Runs the checks in parallel and waits at most `deadlineMs` (what is left of the probe's
+ * deadline) for all of them. A check still running then is reported failed; its run goes on and
+ * serves the next probe.
  */
 export async function runChecks (checks: readonly RegisteredCheck[], deadlineMs: number): Promise<CheckReport[]> {
   if (checks.length === 0) return []
@@ -43,9 +44,9 @@ export async function runChecks (checks: readonly RegisteredCheck[], deadlineMs:
     return await Promise.all(checks.map(async (check, i) => {
       const result = await Promise.race([running[i]!, deadline]) ?? {
         status: 'fail' as const,
-        durationMs: deadlineMs,
+        durationMs: Math.round(deadlineMs),
         finishedAt: Date.now(),
-        error: `the probe deadline of ${deadlineMs} ms passed first`
+        error: 'the probe deadline passed first'
       }
       return { name: check.settings.name, critical: check.settings.critical, result }
     }))

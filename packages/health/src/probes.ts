@@ -29,7 +29,8 @@ export class ProbeEvaluator {
 
   async evaluate (probe: Probe): Promise<ProbeReport> {
     const started = performance.now()
-    const { status, reason, checks } = await this.decide(probe)
+    // One deadline for the whole probe, whatever runs in it (readiness may run startup first).
+    const { status, reason, checks } = await this.decide(probe, started + this.deadlineMs)
     return {
       probe,
       status,
@@ -40,31 +41,37 @@ export class ProbeEvaluator {
     }
   }
 
-  private async decide (probe: Probe): Promise<{ status: HealthStatus, reason?: string, checks: CheckReport[] }> {
-    if (probe === 'live') return this.run('live')
-    if (probe === 'startup') return this.startup()
+  /** Runs the startup checks if startup has not passed yet; true once it has. */
+  async tryStartup (): Promise<boolean> {
+    await this.startup(performance.now() + this.deadlineMs)
+    return this.lifecycle.started
+  }
+
+  private async decide (probe: Probe, deadline: number): Promise<{ status: HealthStatus, reason?: string, checks: CheckReport[] }> {
+    if (probe === 'live') return this.run('live', deadline)
+    if (probe === 'startup') return this.startup(deadline)
     if (this.lifecycle.draining) return { status: 'unhealthy', reason: 'shutting down', checks: [] }
     if (!this.lifecycle.started) {
-      const startup = await this.startup()
+      const startup = await this.startup(deadline)
       if (!this.lifecycle.started) return { status: 'unhealthy', reason: `not started: ${startup.reason ?? 'startup checks fail'}`, checks: startup.checks }
     }
     const pressure = this.pressure()
     if (pressure !== undefined) return { status: 'unhealthy', reason: `under pressure: ${pressure}`, checks: [] }
-    return this.run('ready')
+    return this.run('ready', deadline)
   }
 
-  private async startup (): Promise<{ status: HealthStatus, reason?: string, checks: CheckReport[] }> {
+  private async startup (deadline: number): Promise<{ status: HealthStatus, reason?: string, checks: CheckReport[] }> {
     const { lifecycle } = this
     if (lifecycle.started) return { status: 'healthy', checks: [] }
     if (lifecycle.startupFailed !== undefined) return { status: 'unhealthy', reason: lifecycle.startupFailed, checks: [] }
     if (!lifecycle.ready) return { status: 'unhealthy', reason: 'the app is not ready yet', checks: [] }
-    const result = await this.run('startup')
+    const result = await this.run('startup', deadline)
     if (result.status !== 'unhealthy' && lifecycle.startupFailed === undefined) lifecycle.started = true
     return result
   }
 
-  private async run (probe: Probe): Promise<{ status: HealthStatus, checks: CheckReport[] }> {
-    const checks = await runChecks(this.checks.forProbe(probe), this.deadlineMs)
+  private async run (probe: Probe, deadline: number): Promise<{ status: HealthStatus, checks: CheckReport[] }> {
+    const checks = await runChecks(this.checks.forProbe(probe), Math.max(0, deadline - performance.now()))
     return { status: aggregate(checks), checks }
   }
 }

@@ -38,6 +38,15 @@ function interpret (outcome: CheckOutcome): Omit<CheckResult, 'durationMs' | 'fi
   if (outcome === false) return { status: 'fail', error: 'the check returned false' }
   if (outcome === null || typeof outcome !== 'object') return { status: 'pass' }
   const status = outcome.status === 'warn' || outcome.status === 'fail' ? outcome.status : 'pass'
+  // The body is JSON: details that cannot be written (a BigInt, a cycle) fail the check here
+  // rather than the probe later.
+  if (outcome.details !== undefined) {
+    try {
+      JSON.stringify(outcome.details)
+    } catch (error) {
+      return { status: 'fail', error: `the check's details cannot be written as JSON: ${describeError(error)}` }
+    }
+  }
   return {
     status,
     ...(outcome.details === undefined ? {} : { details: outcome.details }),

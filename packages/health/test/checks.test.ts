@@ -34,12 +34,19 @@ test('every way a check can fail is a failed check with a reason, never a hung p
 })
 
 test('a check timeout longer than the probe deadline is cut to the deadline', async (t) => {
+  const { waitFor } = await import('../../../test-support/wait-for.js')
   const app = await buildApp({ deadlineMs: 150 })
-  app.health.addCheck({ name: 'stuck', check: () => new Promise(() => {}), timeoutMs: 60_000 })
+  let abortedWith: string | undefined
+  app.health.addCheck({
+    name: 'stuck',
+    check: ({ signal }) => new Promise(() => { signal.addEventListener('abort', () => { abortedWith = (signal.reason as Error).message }) }),
+    timeoutMs: 60_000
+  })
   await app.ready()
   const response = await app.inject('/health/ready')
   t.equal(response.statusCode, 503)
-  t.equal(response.json().checks.stuck.error, 'timed out after 150 ms')
+  t.match(response.json().checks.stuck.error, /^(timed out after 150 ms|the probe deadline passed first)$/)
+  t.equal(await waitFor('the check to be aborted', async () => abortedWith, 5000, 10), 'timed out after 150 ms', 'its run was cut at 150 ms, not 60 s')
   await app.close()
 })
 
@@ -87,4 +94,34 @@ test('bad plugin options are coded errors at registration', async (t) => {
     await t.rejects(async () => { await app.register(health, options as never) },
       { code: /^OBS_HEALTH_INVALID_(OPTION|CHECK)$/ }, JSON.stringify(options))
   }
+})
+
+test('details that cannot be written as JSON fail their check, never the probe', async (t) => {
+  const app = await buildApp()
+  const circular: Record<string, unknown> = { name: 'pool' }
+  circular.self = circular
+  app.health.addCheck({ name: 'bigint', check: () => ({ details: { entries: 10n } }), critical: false })
+  app.health.addCheck({ name: 'cycle', check: () => ({ details: circular }), probes: ['live'] })
+  await app.ready()
+  const ready = await app.inject('/health/ready')
+  t.equal(ready.statusCode, 200, 'a non-critical check: degraded, not a 500')
+  t.equal(ready.json().checks.bigint.status, 'fail')
+  t.match(ready.json().checks.bigint.error, /cannot be written as JSON: TypeError/)
+  const live = await app.inject('/health/live')
+  t.equal(live.statusCode, 503, 'a critical check fails the probe with a reason, not a 500')
+  t.match(live.json().checks.cycle.error, /cannot be written as JSON/)
+  await app.close()
+})
+
+test('the first readiness probe runs startup and readiness checks within one deadline', async (t) => {
+  const { setTimeout: sleep } = await import('node:timers/promises')
+  const app = await buildApp({ deadlineMs: 400 })
+  app.health.addCheck({ name: 'warm-up', check: async () => { await sleep(300); return true }, probes: ['startup'] })
+  app.health.addCheck({ name: 'stuck', check: () => new Promise(() => {}) })
+  await app.ready()
+  const ready = await app.inject('/health/ready')
+  t.equal(ready.statusCode, 503)
+  // The readiness checks only get what startup left of the 400 ms, not 400 ms of their own.
+  t.equal(ready.json().checks.stuck.error, 'the probe deadline passed first')
+  await app.close()
 })

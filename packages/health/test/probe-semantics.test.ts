@@ -86,6 +86,16 @@ test('a startup deadline fails startup for good', async (t) => {
   await app.close()
 })
 
+test('at the startup deadline, an app that is ready but was never probed has started', async (t) => {
+  const { waitFor } = await import('../../../test-support/wait-for.js')
+  const app = await buildApp({ startupTimeoutMs: 100 })
+  await app.ready()
+  await waitFor('the startup deadline to pass', async () => app.health.started ? true : undefined, 5000, 20)
+  t.equal((await app.inject('/health/startup')).statusCode, 200)
+  t.equal((await app.inject('/health/ready')).statusCode, 200)
+  await app.close()
+})
+
 test('process pressure fails readiness with the reason; liveness and other routes keep answering', async (t) => {
   const app = await buildApp({ pressure: { maxHeapUsedBytes: 1 } })
   app.get('/work', async () => 'done')
