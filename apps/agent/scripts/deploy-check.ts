@@ -1,8 +1,9 @@
 // A deployment check for a freshly deployed instance, for a CD pipeline:
 //   node apps/agent/dist/scripts/deploy-check.js --url http://agent.staging --seconds 10 --p99-ms 250
 // It checks that the probes answer as expected, that /metrics is valid and holds the RED series,
-// and that latency under a short load stays within the budget. Exit 0 when all hold; otherwise
-// 1, with every reason on stderr.
+// and that latency under a short load (task submissions that wait for the answer, and reads)
+// stays within the budget. The load leaves its tasks in the service's task list. Exit 0 when
+// all hold; otherwise 1, with every reason on stderr.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from './args.js'
@@ -76,7 +77,8 @@ export async function deployCheck (options: CheckOptions): Promise<CheckReport> 
       const post = i++ % 2 === 0
       const started = performance.now()
       try {
-        const response = await fetch(at(post ? '/tasks' : '/tasks?limit=10'), {
+        // Submissions wait for the answer, so the p99 covers the pipeline, not only the queue.
+        const response = await fetch(at(post ? '/tasks?wait=true' : '/tasks?limit=10'), {
           method: post ? 'POST' : 'GET',
           ...(post ? { body: JSON.stringify({ query: 'What is an SLO burn rate?' }), headers: { 'content-type': 'application/json' } } : {}),
           signal: AbortSignal.timeout(10_000)

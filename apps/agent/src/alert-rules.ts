@@ -9,7 +9,7 @@ export interface RuleWindows {
 
 /**
  * The agent's alert rules: one definition that the in-process engine evaluates and that
- * `pnpm --filter @obs/agent export-rules` writes to deploy/ for Prometheus.
+ * `pnpm --filter @obs/agent deploy-files` writes to deploy/ for Prometheus.
  */
 export function agentRules ({ window, for: hold }: RuleWindows = { window: '5m', for: '2m' }): Rule[] {
   return [

@@ -44,7 +44,14 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
 
   await app.register(metrics, { defaultLabels: { service: config.serviceName, environment: config.environment } })
   await app.register(tracing, { traceIdHeader: 'x-trace-id' })
-  await app.register(health, { shutdown: { signals: handleSignals ? ['SIGTERM', 'SIGINT'] : false, drainDelayMs: config.drainDelayMs } })
+  // The shutdown budget: the drain, then the longest request (a waiting POST), then a margin.
+  await app.register(health, {
+    shutdown: {
+      signals: handleSignals ? ['SIGTERM', 'SIGINT'] : false,
+      drainDelayMs: config.drainDelayMs,
+      timeoutMs: config.drainDelayMs + config.waitTimeoutMs + 5000
+    }
+  })
   await app.register(alerts, {
     rules: agentRules({ window: config.alertWindow, for: config.alertFor }),
     interval: config.alertInterval,
@@ -97,7 +104,15 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
       return { accepted: queue.push({ task, context: context.active(), done }), finished }
     }
   })
-  app.addHook('preClose', async () => { await queue.close() })
+  // Closing waits for the tasks being worked on; those still queued after the wait timeout fail.
+  app.addHook('preClose', async () => {
+    await queue.close(config.waitTimeoutMs, (job) => {
+      job.task.status = 'failed'
+      job.task.error = { code: 'SHUTDOWN', message: 'the service shut down before the task ran' }
+      job.task.finishedAt = new Date().toISOString()
+      job.done()
+    })
+  })
   return app
 }
 

@@ -99,8 +99,9 @@ async function cachedCompletion (task: Task, notes: Note[], deps: PipelineDeps):
 async function completeWithRetry (model: string, prompt: string, deps: PipelineDeps): Promise<CompletionResult> {
   for (let attempt = 1; ; attempt++) {
     const started = performance.now()
+    const signal = AbortSignal.timeout(deps.llmTimeoutMs)
     try {
-      const result = await deps.provider.complete({ model, operation: 'chat', system: SYSTEM, prompt }, AbortSignal.timeout(deps.llmTimeoutMs))
+      const result = await deps.provider.complete({ model, operation: 'chat', system: SYSTEM, prompt }, signal)
       deps.agent.recordLlmCall({
         model: result.model,
         provider: deps.provider.name,
@@ -111,7 +112,9 @@ async function completeWithRetry (model: string, prompt: string, deps: PipelineD
       })
       return result
     } catch (thrown) {
-      const error = (thrown as Error).name === 'TimeoutError' ? new ProviderError('UPSTREAM_TIMEOUT', 'the model call was abandoned', true) : thrown
+      // What an abandoned call throws depends on the provider (an AbortError, a TimeoutError…):
+      // the signal says what happened.
+      const error = signal.aborted ? new ProviderError('UPSTREAM_TIMEOUT', `the model did not answer within ${deps.llmTimeoutMs} ms`, true) : thrown
       deps.agent.recordLlmCall({ model, provider: deps.provider.name, durationSeconds: (performance.now() - started) / 1000, error })
       if (attempt >= 2 || !(error instanceof ProviderError && error.retryable)) throw error
     }

@@ -6,6 +6,7 @@ export class TaskQueue<T> {
   private readonly waiting: T[] = []
   private active = 0
   private closed = false
+  private readonly whenIdle: Array<() => void> = []
 
   constructor (
     private readonly capacity: number,
@@ -31,10 +32,25 @@ export class TaskQueue<T> {
     return true
   }
 
-  /** Stops taking work; resolves when the workers are idle. */
-  async close (): Promise<void> {
+  /**
+   * Stops taking work and waits for it to finish, at most `timeoutMs`; what is still waiting
+   * then is handed to `abandon` (to fail it) and dropped. Resolves when the workers are idle.
+   */
+  async close (timeoutMs: number, abandon: (item: T) => void): Promise<void> {
     this.closed = true
-    while (this.active > 0 || this.waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const idle = this.idle()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })
+    await Promise.race([idle, late])
+    clearTimeout(timer)
+    for (const item of this.waiting.splice(0)) abandon(item)
+    this.onDepth(0)
+    await idle
+  }
+
+  private idle (): Promise<void> {
+    if (this.active === 0 && this.waiting.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.whenIdle.push(resolve))
   }
 
   private drain (): void {
@@ -45,6 +61,7 @@ export class TaskQueue<T> {
       this.work(item).catch(() => {}).finally(() => {
         this.active--
         this.drain()
+        if (this.active === 0 && this.waiting.length === 0) for (const resolve of this.whenIdle.splice(0)) resolve()
       })
     }
   }

@@ -140,3 +140,24 @@ test('every request log line carries the trace id, and secrets are redacted', as
   t.ok(mine.every((line) => line.trace_id === traceId), 'incoming and completed lines carry it')
   t.notMatch(JSON.stringify(lines), /top-secret/)
 })
+
+test('a model that does not answer in time: an UPSTREAM_TIMEOUT, retried once, whatever the provider throws', async (t) => {
+  let calls = 0
+  const hanging = {
+    name: 'hanging',
+    async complete (_request: unknown, signal: AbortSignal): Promise<never> {
+      calls++
+      // As timers/promises and fetch do: an AbortError, the TimeoutError being only its cause.
+      return await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('The operation was aborted', 'AbortError'))))
+    },
+    async ping (): Promise<void> {}
+  }
+  const { app } = await buildTestApp({ llmTimeoutMs: 30 }, { provider: hanging })
+  t.teardown(() => app.close())
+  const response = await ask(app, 'What is a burn rate?')
+  t.equal(response.statusCode, 502)
+  t.equal(response.json().task.error.code, 'UPSTREAM_TIMEOUT')
+  t.equal(calls, 2, 'retried once')
+  const s = samples((await app.inject('/metrics')).body)
+  t.equal(s.get('gen_ai_client_errors_total{gen_ai_provider_name="hanging",gen_ai_request_model="sim-small",error_type="UPSTREAM_TIMEOUT",service="agent",environment="dev"}'), 2)
+})

@@ -46,11 +46,25 @@ test('TaskQueue: bounded, worked by a fixed number of workers, reporting its dep
   }, (depth) => depths.push(depth))
   const accepted = [1, 2, 3, 4, 5, 6].map((n) => queue.push(n))
   t.same(accepted, [true, true, true, true, true, false], 'two start at once, three wait, the sixth is refused')
-  await queue.close()
+  await queue.close(5000, () => t.fail('nothing is abandoned when there is time'))
   t.equal(most, 2)
   t.equal(queue.depth, 0)
   t.equal(depths.at(-1), 0)
   t.equal(queue.push(7), false, 'closed')
+})
+
+test('TaskQueue.close abandons what still waits after its timeout, and resolves when the workers are idle', async (t) => {
+  const abandoned: number[] = []
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  const queue = new TaskQueue<number>(10, 1, async () => { await gate }, () => {})
+  for (const n of [1, 2, 3]) queue.push(n)
+  const closing = queue.close(20, (n) => abandoned.push(n))
+  await sleep(50)
+  t.same(abandoned, [2, 3], 'the waiting items, not the one being worked on')
+  release()
+  await closing
+  t.equal(queue.inProgress, 0)
 })
 
 test('TaskStore forgets the oldest finished tasks beyond its size', async (t) => {

@@ -58,7 +58,9 @@ test('the Kubernetes manifests and the compose file are valid YAML whose probes 
   const drainMs = Number(container.env.find((e: { name: string }) => e.name === 'DRAIN_DELAY_MS').value)
   const readiness = container.readinessProbe
   t.ok(drainMs > readiness.periodSeconds * readiness.failureThreshold * 1000, 'the drain outlasts readiness noticing the shutdown')
-  t.ok(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000 > drainMs, 'the grace period outlasts the drain')
+  const waitMs = Number(container.env.find((e: { name: string }) => e.name === 'WAIT_TIMEOUT_MS').value)
+  t.ok(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000 > drainMs + waitMs + 5000,
+    'the grace period outlasts the drain, the longest request and the margin the service exits after')
   t.same(deployment.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'agent' })
 
   const service = parse(await read('deploy/kubernetes/service.yaml'))

@@ -73,6 +73,6 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
   for (const query of dashboardQueries()) {
     const promql = query.replaceAll('$__rate_interval', '1m').replaceAll('$service', '.*')
     const result = await prometheus.query(promql)
-    t.ok(result.length > 0, `dashboard query returns data: ${query}`)
+    t.ok(result.some((sample) => Number.isFinite(Number(sample.value[1]))), `dashboard query returns a number: ${query}`)
   }
 })
