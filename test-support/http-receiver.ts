@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http'
 import { freePort } from './free-port.js'
+import { listenOn } from './listen.js'
 import { waitFor } from './wait-for.js'
 
 export interface ReceivedRequest {
@@ -80,10 +81,7 @@ export async function startReceiver (options: ReceiverOptions = {}): Promise<Htt
       })
     })
     server = s
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject)
-      s.listen(port, '127.0.0.1', () => resolve())
-    })
+    await listenOn(s, port)
   }
   const down = async (): Promise<void> => {
     const s = server

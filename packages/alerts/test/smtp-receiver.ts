@@ -2,6 +2,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { freePort } from '../../../test-support/free-port.js'
 import { waitFor } from '../../../test-support/wait-for.js'
+import { listenOn } from '../../../test-support/listen.js'
 
 export interface SmtpReceiver {
   port: number
@@ -44,10 +45,7 @@ export async function startSmtpReceiver (options: { user: string, pass: string, 
       }
     })
     server = s
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject)
-      s.listen(port, '127.0.0.1', () => resolve())
-    })
+    await listenOn(s, port)
   }
   const down = async (): Promise<void> => {
     const s = server
