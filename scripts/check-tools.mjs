@@ -5,6 +5,13 @@ import { execFileSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
+// The packages need Node 22.15+; `pnpm test` runs on the Node 24 that the root devDependency brings.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 15)) {
+  console.error(`Node ${process.version} is out of support here (22.15+, 24, 26). Run the scripts through pnpm, which uses the repository's own Node 24 from node_modules/.bin.`)
+  process.exit(1)
+}
+
 const needed = [['prometheus', 'PROMETHEUS'], ['promtool', 'PROMTOOL'], ['prometheus-alertmanager', 'ALERTMANAGER', 'alertmanager']]
 
 const onPath = (names) => (process.env.PATH ?? '').split(delimiter).some((dir) => names.some((name) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 const projects = ['packages', 'apps']
   .flatMap((dir) => existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [])
   .flatMap((pkg) => [join(pkg, 'test', 'tsconfig.json'), join(pkg, 'test', 'types', 'tsconfig.json')])
-  .concat(['bench/tsconfig.json'])
+  .concat(['test/tsconfig.json', 'bench/tsconfig.json'])
   .filter((file) => existsSync(file))
 
 let failed = false

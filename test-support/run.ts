@@ -7,9 +7,9 @@ export interface RunResult {
 }
 
 /** Runs a command to completion, feeding `input` on stdin. */
-export function run (command: string, args: readonly string[], input?: string): Promise<RunResult> {
+export function run (command: string, args: readonly string[], input?: string, options: { cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })

@@ -1,35 +1,39 @@
-import createError from '@fastify/error'
+import createError, { type FastifyErrorConstructor } from '@fastify/error'
+
+// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
+// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
+type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
 
 // Registration errors are thrown from `register` (or from `exportRules`), never per request or
 // per evaluation. Codes are stable API.
-export const InvalidOptionError = createError<[string, string]>(
+export const InvalidOptionError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_INVALID_OPTION', 'Invalid @obs/alerts option "%s": %s', 500, TypeError)
 
-export const InvalidRuleError = createError<[string, string]>(
+export const InvalidRuleError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_INVALID_RULE', 'Invalid alert rule %s: %s', 500, TypeError)
 
-export const DuplicateRuleError = createError<[string]>(
+export const DuplicateRuleError: CodedError<[string]> = createError(
   'OBS_ALERTS_DUPLICATE_RULE', 'Two alert rules are named "%s": rule names must be unique', 500)
 
-export const InvalidTemplateError = createError<[string, string]>(
+export const InvalidTemplateError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_INVALID_TEMPLATE', 'Invalid annotation template %s: %s', 500, TypeError)
 
-export const UnknownChannelError = createError<[string, string]>(
+export const UnknownChannelError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_UNKNOWN_CHANNEL', 'Unknown notification channel "%s" in %s: declare it under `notifiers`', 500, TypeError)
 
-export const NotExportableError = createError<[string, string]>(
+export const NotExportableError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_NOT_EXPORTABLE', 'Alert rule "%s" cannot be exported to Prometheus: %s', 500, TypeError)
 
 // Runtime API errors (`app.alerts.raise()` with a bad alert).
-export const InvalidAlertError = createError<[string]>(
+export const InvalidAlertError: CodedError<[string]> = createError(
   'OBS_ALERTS_INVALID_ALERT', 'Invalid alert: %s', 400, TypeError)
 
-export const TooManyAlertsError = createError<[number]>(
+export const TooManyAlertsError: CodedError<[number]> = createError(
   'OBS_ALERTS_TOO_MANY_ALERTS', 'Too many alerts raised by code are active (%d, the maxGroups limit): resolve some, or raise fewer distinct titles and labels', 503)
 
 // Route errors.
-export const UnauthorizedError = createError(
+export const UnauthorizedError: CodedError = createError(
   'OBS_ALERTS_UNAUTHORIZED', 'Unauthorized', 401)
 
-export const AlertNotFoundError = createError<[string]>(
+export const AlertNotFoundError: CodedError<[string]> = createError(
   'OBS_ALERTS_NOT_FOUND', 'No alert with fingerprint "%s"', 404)

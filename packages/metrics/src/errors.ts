@@ -1,20 +1,24 @@
-import createError from '@fastify/error'
+import createError, { type FastifyErrorConstructor } from '@fastify/error'
+
+// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
+// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
+type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
 
 // Registration errors: thrown from `register`, never per request. Codes are stable API.
-export const InvalidOptionError = createError<[string, string]>(
+export const InvalidOptionError: CodedError<[string, string]> = createError(
   'OBS_METRICS_INVALID_OPTION', 'Invalid @obs/metrics option "%s": %s', 500, TypeError)
 
-export const InvalidMetricNameError = createError<[string]>(
+export const InvalidMetricNameError: CodedError<[string]> = createError(
   'OBS_METRICS_INVALID_NAME', 'Invalid metric name "%s": it must match [a-zA-Z_:][a-zA-Z0-9_:]*', 500, TypeError)
 
-export const InvalidLabelNameError = createError<[string, string]>(
+export const InvalidLabelNameError: CodedError<[string, string]> = createError(
   'OBS_METRICS_INVALID_LABEL', 'Invalid label name "%s" on %s: it must match [a-zA-Z_][a-zA-Z0-9_]* and not start with "__"', 500, TypeError)
 
-export const ReservedLabelError = createError<[string, string, string]>(
+export const ReservedLabelError: CodedError<[string, string, string]> = createError(
   'OBS_METRICS_RESERVED_LABEL', 'Label "%s" on %s is reserved: %s', 500, TypeError)
 
-export const InvalidBucketsError = createError<[string, string]>(
+export const InvalidBucketsError: CodedError<[string, string]> = createError(
   'OBS_METRICS_INVALID_BUCKETS', 'Invalid buckets for %s: %s', 500, TypeError)
 
-export const DuplicateMetricError = createError<[string]>(
+export const DuplicateMetricError: CodedError<[string]> = createError(
   'OBS_METRICS_DUPLICATE_METRIC', 'A metric named "%s" is already registered in this registry', 500)

@@ -1,12 +1,16 @@
-import createError from '@fastify/error'
+import createError, { type FastifyErrorConstructor } from '@fastify/error'
+
+// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
+// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
+type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
 
 // Registration and start-up errors: thrown by `register` or `initTracing`, never per request.
 // Codes are stable API.
-export const InvalidOptionError = createError<[string, string]>(
+export const InvalidOptionError: CodedError<[string, string]> = createError(
   'OBS_TRACING_INVALID_OPTION', 'Invalid @obs/tracing option "%s": %s', 500, TypeError)
 
-export const InvalidArgumentError = createError<[string, string]>(
+export const InvalidArgumentError: CodedError<[string, string]> = createError(
   'OBS_TRACING_INVALID_ARGUMENT', 'Invalid argument "%s": %s', 500, TypeError)
 
-export const AlreadyRegisteredError = createError(
+export const AlreadyRegisteredError: CodedError = createError(
   'OBS_TRACING_ALREADY_REGISTERED', '@obs/tracing is already registered in this scope or one it inherits from: register it once, at the root', 500)
