@@ -1,6 +1,6 @@
 // @obs/alerts: time of one in-process evaluation cycle (snapshot of the registry, every rule,
 // alert states) for 50 rules over 10,000 series, against the floor a naive evaluator pays before
-// doing anything: reading the whole registry with prom-client's `getMetricsAsJSON()`.
+// doing anything: reading the whole registry with @prometheus-io/client's `getMetricsAsJSON()`.
 // `node bench/alerts.mjs [rounds]` (after `pnpm build`). Target: under 10 ms per cycle.
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'

@@ -14,9 +14,9 @@ if (variant === '@obs/metrics') {
 } else if (variant === 'fastify-metrics') {
   const { default: fastifyMetrics } = await import('fastify-metrics')
   await app.register(fastifyMetrics, { endpoint: '/metrics' })
-} else if (variant === 'prom-client onResponse hook') {
-  // The plain way: a counter and a histogram with prom-client, labels built per request.
-  const { Counter, Histogram, Registry, collectDefaultMetrics } = await import('prom-client')
+} else if (variant === '@prometheus-io/client onResponse hook') {
+  // The plain way: a counter and a histogram with @prometheus-io/client, labels built per request.
+  const { Counter, Histogram, Registry, collectDefaultMetrics } = await import('@prometheus-io/client')
   const register = new Registry()
   collectDefaultMetrics({ register })
   const labelNames = ['method', 'route', 'status_code']

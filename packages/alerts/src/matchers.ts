@@ -28,7 +28,7 @@ export function equal (name: string, value: string): Matcher {
 
 /**
  * The bucket of a histogram at `bound` seconds. Prometheus 3 writes integer bounds as `1.0`
- * where Prometheus 2 (and prom-client) write `1`: an integer bound is matched both ways.
+ * where Prometheus 2 (and @prometheus-io/client) write `1`: an integer bound is matched both ways.
  * In-process, bounds are compared as numbers.
  */
 export function bucketMatcher (bound: number): Matcher {

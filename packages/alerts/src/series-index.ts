@@ -1,4 +1,4 @@
-/** A sample as prom-client's `metric.get()` gives it: label values may be numbers (`le`). */
+/** A sample as @prometheus-io/client's `metric.get()` gives it: label values may be numbers (`le`). */
 export interface RawSample {
   readonly labels: Readonly<Record<string, string | number>>
   readonly value: number

@@ -16,9 +16,18 @@ export interface Snapshot {
   readonly failed: ReadonlyMap<string, unknown>
 }
 
+/**
+ * A sample of a family: @prometheus-io/client gives an unlabelled summary's `_sum` and `_count`
+ * no labels object (client_js#838).
+ */
+type FamilySample = Omit<RawSample, 'labels'> & { labels?: RawSample['labels'], metricName?: string }
+
 interface Family {
-  get (): Promise<{ name: string, values: Array<RawSample & { metricName?: string }> }> | { name: string, values: Array<RawSample & { metricName?: string }> }
+  get (): Promise<{ name: string, values: FamilySample[] }> | { name: string, values: FamilySample[] }
 }
+
+// One object for every sample without labels, so that its series keeps the same label object.
+const NO_LABELS: RawSample['labels'] = Object.freeze({})
 
 /**
  * Reads the registry directly, one family per name the rules use (not the whole registry): a
@@ -41,7 +50,10 @@ export class RegistrySnapshot implements SnapshotSource {
       if (family === undefined) continue
       try {
         const { values } = await family.get()
-        for (const value of values) samples.get(value.metricName ?? familyName)?.push(value)
+        for (const value of values) {
+          const sample = value.labels === undefined ? { labels: NO_LABELS, value: value.value } : value as RawSample
+          samples.get(value.metricName ?? familyName)?.push(sample)
+        }
       } catch (error) {
         for (const name of wanted) {
           samples.delete(name)

@@ -444,7 +444,7 @@ test('a latency SLO whose threshold is not a bucket bound is a rule error once t
   await e.step()
   t.match(e.errors, [{ rule: 'Fast', error: { message: '0.3 is not a bucket bound of http_request_duration_seconds (its bounds: 0.1, 0.25, 0.5): no request can count as faster than it' } }])
 
-  // An integer bound, written `1` (prom-client, Prometheus 2) or `1.0` (Prometheus 3): both are the bucket.
+  // An integer bound, written `1` (@prometheus-io/client, Prometheus 2) or `1.0` (Prometheus 3): both are the bucket.
   for (const le of ['1', '1.0']) {
     const ok = testEngine([slo(1)])
     observe(ok, [le, '+Inf'], [0, 0])

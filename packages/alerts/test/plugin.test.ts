@@ -71,3 +71,12 @@ test('a metric whose collect function throws fails its rules only, logged once',
   t.same(app.alerts.active().map((a) => a.name), ['Fine'])
   t.same(logs.filter((l) => l.includes('rule "Broken" failed')).length, 1, 'logged when it starts failing, not every time')
 })
+
+test('rules read the _sum and _count of a summary without labels (the client gives them no labels object)', async (t) => {
+  const app = await buildApp({ rules: [{ kind: 'gauge', name: 'Sum', metric: 'payload_bytes_sum', above: 4 }, { kind: 'gauge', name: 'Count', metric: 'payload_bytes_count', above: 0 }] })
+  t.teardown(() => app.close())
+  app.metrics.summary({ name: 'payload_bytes', help: 'Payloads.' }).observe(5)
+  const report = await app.alerts.evaluate()
+  t.same(report.errors, [])
+  t.same(app.alerts.active().map((a) => a.name).sort(), ['Count', 'Sum'])
+})

@@ -1,13 +1,13 @@
 import {
   Counter, type CounterConfiguration, Gauge, type GaugeConfiguration, Histogram, type HistogramConfiguration,
   type Registry, Summary, type SummaryConfiguration
-} from 'prom-client'
+} from '@prometheus-io/client'
 import { validateBuckets } from './buckets.js'
 import { capLabelSets, type OverflowCounter } from './cardinality.js'
 import { DuplicateMetricError, InvalidOptionError } from './errors.js'
 import { assertLabelNames, assertMetricName } from './names.js'
 
-/** A prom-client configuration without `registers`: the metric goes to the plugin's registry. */
+/** An @prometheus-io/client configuration without `registers`: the metric goes to our registry. */
 export type MetricConfig<C> = Omit<C, 'registers'>
 
 /** Creates application metrics in the plugin's registry, typed by their label names. */

@@ -31,13 +31,13 @@ export class OverflowCounter {
 type LabelArgument = Record<string, string | number | undefined> | undefined
 type Method = (this: unknown, labels: LabelArgument, ...rest: unknown[]) => unknown
 
-// Every prom-client path that records a value goes through one of these (labels(), startTimer()
-// and setToCurrentTime() call them on the instance), so guarding them guards everything.
+// Every @prometheus-io/client path that records a value goes through one of these (labels(),
+// startTimer() and setToCurrentTime() call them on the instance), so guarding them guards everything.
 const RECORDING_METHODS = ['inc', 'dec', 'set', 'observe', 'zero'] as const
 
 /**
- * Caps the label sets of a prom-client metric at `max`: a new label set over the cap is recorded
- * under labels that are all `__overflow__`, and counted in `overflow` once per observation.
+ * Caps the label sets of an @prometheus-io/client metric at `max`: a new label set over the cap is
+ * recorded under labels that are all `__overflow__`, and counted in `overflow` once per observation.
  */
 export function capLabelSets (metric: object, labelNames: readonly string[], max: number, overflow: OverflowCounter, name: string): void {
   if (labelNames.length === 0) return
@@ -74,14 +74,14 @@ export function capLabelSets (metric: object, labelNames: readonly string[], max
     }
   }
 
-  // A child from labels() records without passing through the methods above (prom-client's
+  // A child from labels() records without passing through the methods above (the client's
   // histogram and summary call a module function): guard the labels when the child is made,
   // and count each observation of a child that landed over the cap.
   const labelsOf = target.labels as ((...args: unknown[]) => Record<string, unknown>) | undefined
   if (typeof labelsOf === 'function') {
     target.labels = function (this: unknown, ...args: unknown[]) {
       const positional = !(typeof args[0] === 'object' && args[0] !== null)
-      // A wrong number of values is prom-client's error to give.
+      // A wrong number of values is the client's error to give.
       if (positional && args.length !== labelNames.length) return labelsOf.apply(this, args)
       const labels = positional ? Object.fromEntries(labelNames.map((label, i) => [label, args[i]])) : args[0] as Record<string, unknown>
       const guarded = guard(labels as LabelArgument, false)

@@ -1,10 +1,10 @@
-import type { MetricValue, Registry } from 'prom-client'
+import type { MetricValue, Registry } from '@prometheus-io/client'
 import { labelPairs } from './names.js'
 import type { ExpositionFormat } from './negotiate.js'
 
 /**
  * A family that renders itself from its own state (the request metrics do, so a scrape never
- * builds label objects). Anything else in the registry is a plain prom-client metric.
+ * builds label objects). Anything else in the registry is a plain @prometheus-io/client metric.
  */
 export interface SelfRenderingMetric {
   renderExposition (format: ExpositionFormat, defaultLabels: string): string
@@ -52,15 +52,16 @@ export function braces (pairs: string, defaults: string): string {
   return defaults === '' ? `{${pairs}}` : `{${pairs},${defaults}}`
 }
 
-/** A family as prom-client's `metric.get()` returns it. */
+/** A family as @prometheus-io/client's `metric.get()` returns it. */
 export interface MetricObject {
   name: string
   help: string
   type: string
-  values: Array<MetricValue<string> & { metricName?: string }>
+  /** An unlabelled summary's `_sum` and `_count` come without a labels object (client_js#838). */
+  values: Array<{ value: number, labels?: MetricValue<string>['labels'], metricName?: string }>
 }
 
-/** Renders one prom-client metric object (counter, gauge, histogram, summary) in either format. */
+/** Renders one client metric object (counter, gauge, histogram, summary) in either format. */
 export function renderMetricObject (
   metric: MetricObject,
   format: ExpositionFormat,
@@ -72,15 +73,15 @@ export function renderMetricObject (
   for (const value of metric.values) {
     const sampleName = value.metricName ?? metric.name
     const name = isCounter ? counterSampleName(sampleName, format) : sampleName
-    // prom-client puts `le` and `quantile` first; they read better last, as in our own families.
-    const { le, quantile, ...labels } = value.labels as Record<string, string | number | undefined>
+    // The client puts `le` and `quantile` first; they read better last, as in our own families.
+    const { le, quantile, ...labels } = (value.labels ?? {}) as Record<string, string | number | undefined>
     const own = labelPairs({ ...labels, le, quantile }, defaultLabels)
     out += `${name}${braces(own, defaults)} ${formatValue(value.value)}\n`
   }
   return out
 }
 
-/** prom-client keeps the registry's default labels private; they are part of what we expose. */
+/** The client keeps the registry's default labels private; they are part of what we expose. */
 export function registryDefaultLabels (registry: Registry): Record<string, string> {
   return (registry as unknown as { _defaultLabels?: Record<string, string> })._defaultLabels ?? {}
 }

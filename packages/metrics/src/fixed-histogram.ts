@@ -84,9 +84,10 @@ export class FixedHistogram {
   }
 
   /**
-   * The same samples as prom-client value objects (cumulative buckets, `_sum`, `_count`). The
-   * objects are built once and updated in place on every call, as prom-client's own counters
-   * do: a reader that polls (the alert engine) allocates nothing and sees stable label objects.
+   * The same samples as @prometheus-io/client value objects (cumulative buckets, `_sum`,
+   * `_count`). The objects are built once and updated in place on every call, as the client's own
+   * counters do: a reader that polls (the alert engine) allocates nothing and sees stable label
+   * objects.
    */
   values (name: string, labels: Readonly<Record<string, string>>): readonly SampleValue[] {
     let samples = this.samples
@@ -106,7 +107,7 @@ export class FixedHistogram {
       cumulative += this.counts[i]!
       const sample = values[i]!
       sample.value = cumulative
-      // prom-client's getMetricsAsJSON() replaces `labels` on what it is given: put ours back.
+      // The client's getMetricsAsJSON() replaces `labels` on what it is given: put ours back.
       sample.labels = bucketLabels[i]!
     }
     values[this.counts.length]!.value = this.sum

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { Registry } from 'prom-client'
+import { Registry } from '@prometheus-io/client'
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from './buckets.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
@@ -20,7 +20,7 @@ export interface MetricsPluginOptions {
   prefix?: string
   /** Labels on every series, e.g. `{ service: 'agent', environment: 'prod' }`. */
   defaultLabels?: Record<string, string>
-  /** prom-client's process and Node.js metrics. */
+  /** @prometheus-io/client's process and Node.js metrics. */
   processMetrics?: boolean
   /** The RED request metrics. */
   requestMetrics?: boolean
@@ -94,7 +94,7 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
   if (typeof o.prefix !== 'string') throw new InvalidOptionError('prefix', 'expected a string')
   if (o.prefix !== '') assertMetricName(o.prefix)
   if (o.registry !== undefined && !(o.registry instanceof Registry)) {
-    throw new InvalidOptionError('registry', 'expected a prom-client Registry')
+    throw new InvalidOptionError('registry', 'expected an @prometheus-io/client Registry')
   }
   for (const key of ['processMetrics', 'requestMetrics', 'inFlight', 'sizes', 'agentMetrics'] as const) {
     if (typeof o[key] !== 'boolean') throw new InvalidOptionError(key, 'expected a boolean')

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Registry } from 'prom-client'
+import type { Registry } from '@prometheus-io/client'
 import { AgentMetrics } from './agent-metrics.js'
 import { createAppMetrics, type AppMetrics } from './app-metrics.js'
 import { authHook } from './auth.js'

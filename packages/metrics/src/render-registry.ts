@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client'
+import type { Registry } from '@prometheus-io/client'
 import { isSelfRendering, type MetricObject, registryDefaultLabels, renderMetricObject } from './exposition.js'
 import { labelPairs } from './names.js'
 import type { ExpositionFormat } from './negotiate.js'
@@ -18,7 +18,7 @@ export async function renderRegistry (
   const defaults = labelPairs(labels)
   const metrics = registry.getMetricsAsArray() as unknown as Array<{ name: string, get (): Promise<MetricObject> }>
 
-  // Plain prom-client metrics may collect asynchronously: collect them all at once.
+  // Plain @prometheus-io/client metrics may collect asynchronously: collect them all at once.
   const collected = await Promise.all(metrics.map(async (metric): Promise<MetricObject | undefined> => {
     if (isSelfRendering(metric)) return undefined
     try {

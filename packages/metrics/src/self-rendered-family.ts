@@ -1,4 +1,4 @@
-import type { MetricValue } from 'prom-client'
+import type { MetricValue } from '@prometheus-io/client'
 import { familyHeader, type SelfRenderingMetric } from './exposition.js'
 import type { ExpositionFormat } from './negotiate.js'
 
@@ -10,15 +10,16 @@ export interface FamilySpec {
   readonly type: 'counter' | 'gauge' | 'histogram'
   /** Sample lines only; `defaults` are the rendered default-label pairs. */
   samples (format: ExpositionFormat, defaults: string): string
-  /** The same samples as prom-client value objects, for `registry.getMetricsAsJSON()` and friends. */
+  /** The same samples as the client's value objects, for `registry.getMetricsAsJSON()` and friends. */
   values (): SampleValue[]
   reset? (): void
 }
 
 /**
- * A metric family that lives in a prom-client registry but keeps its own state. Our exposition
- * calls `renderExposition`; prom-client's own `registry.metrics()` and `getMetricsAsJSON()` call
- * `get()`, so the family also works in a registry that someone else renders.
+ * A metric family that lives in an @prometheus-io/client registry but keeps its own state. Our
+ * exposition calls `renderExposition`; the client's own `registry.metrics()` and
+ * `getMetricsAsJSON()` call `get()`, so the family also works in a registry that someone else
+ * renders.
  */
 export class SelfRenderedFamily implements SelfRenderingMetric {
   readonly name: string

@@ -82,7 +82,7 @@ test('children made with labels() are capped too, histograms and summaries inclu
   t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_latency_seconds"}'), 96, 'and is counted once')
   t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_size_bytes"}'), 48)
   t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="child_calls_total"}'), 48)
-  t.throws(() => counter.labels('a', 'b'), 'a wrong number of values is still the error prom-client gives')
+  t.throws(() => counter.labels('a', 'b'), 'a wrong number of values is still the error @prometheus-io/client gives')
 })
 
 test('removing a label set frees its place under the cap', async (t) => {

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { Registry } from 'prom-client'
+import { Registry } from '@prometheus-io/client'
 import { samples } from '../../../test-support/exposition.js'
 import { checkMetrics, checkOpenMetrics } from '../../../test-support/promtool.js'
 import { buildApp, OPENMETRICS, scrape } from './helpers.js'
@@ -81,7 +81,7 @@ test('default labels are on every series, including process metrics, and win ove
   app.get('/', async () => 'x')
   await app.inject('/')
   // A metric created behind the plugin's back with a label of the same name as a default label.
-  const { Counter } = await import('prom-client')
+  const { Counter } = await import('@prometheus-io/client')
   new Counter({ name: 'sneaky_total', help: 'Sneaky.', labelNames: ['service'], registers: [registry] }).inc({ service: 'other' })
 
   const keys = [...samples(await scrape(app)).keys()]
@@ -96,6 +96,20 @@ test('default labels are on every series, including process metrics, and win ove
     keys.some((k) => k.startsWith('sneaky_total{') && k.includes('service="agent"')))
 })
 
+test('a summary without labels renders in both formats (the client gives its _sum and _count no labels object)', async (t) => {
+  const app = await buildApp({ defaultLabels: { service: 'agent' } })
+  const summary = app.metrics.summary({ name: 'payload_bytes', help: 'Payloads.', percentiles: [0.5] })
+  summary.observe(10)
+  summary.observe(30)
+  for (const accept of [undefined, OPENMETRICS]) {
+    const s = samples(await scrape(app, accept))
+    t.equal(s.get('payload_bytes{quantile="0.5",service="agent"}'), 20)
+    t.equal(s.get('payload_bytes_sum{service="agent"}'), 40)
+    t.equal(s.get('payload_bytes_count{service="agent"}'), 2)
+  }
+  t.equal((await checkMetrics(await scrape(app))).code, 0)
+})
+
 test('a metric whose collect function throws is left out, the rest is served and the failure logged', async (t) => {
   const app = await buildApp()
   app.metrics.gauge({ name: 'broken', help: 'Broken.', collect () { throw new Error('collector down') } })
@@ -108,7 +122,7 @@ test('a metric whose collect function throws is left out, the rest is served and
   t.equal(logged.length, 1)
 })
 
-test('our families also render through prom-client itself (registry.metrics) with the same samples', async (t) => {
+test('our families also render through @prometheus-io/client itself (registry.metrics) with the same samples', async (t) => {
   const app = await buildApp()
   app.get('/users/:id', async () => 'x')
   app.get('/boom', async () => { throw new Error('x') })
@@ -120,10 +134,10 @@ test('our families also render through prom-client itself (registry.metrics) wit
   t.same([...theirs.keys()].sort(), [...ours.keys()].sort())
   for (const [key, value] of ours) t.equal(theirs.get(key), value, key)
   const json = await app.metrics.registry.getMetricsAsJSON()
-  t.ok(json.some((m) => m.name === 'http_request_duration_seconds' && String(m.type) === 'histogram'))
+  t.ok(json.some((m) => m.name === 'http_request_duration_seconds' && m.type === 'histogram'))
 })
 
-test('histogram samples are built once and updated in place; prom-client rewriting their labels does not stick', async (t) => {
+test('histogram samples are built once and updated in place; the client rewriting their labels does not stick', async (t) => {
   const registry = new Registry()
   registry.setDefaultLabels({ region: 'eu' })
   const app = await buildApp({ registry })
@@ -132,7 +146,7 @@ test('histogram samples are built once and updated in place; prom-client rewriti
   const family = registry.getSingleMetric('http_request_duration_seconds') as unknown as { get (): Promise<{ values: Array<{ labels: object, value: number, metricName?: string }> }> }
   const first = (await family.get()).values
   const firstLabels = first.map((v) => v.labels)
-  // prom-client's JSON export replaces `labels` on the objects it is given, adding default labels.
+  // The client's JSON export replaces `labels` on the objects it is given, adding default labels.
   await registry.getMetricsAsJSON()
   await app.inject('/')
   const second = (await family.get()).values

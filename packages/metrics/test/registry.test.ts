@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
-import { Registry } from 'prom-client'
+import { Registry } from '@prometheus-io/client'
 import metrics from '../src/index.js'
 import { buildApp, scrape, scrapeSamples } from './helpers.js'
 
@@ -32,6 +32,7 @@ test('process metrics are on by default, collected at scrape time', async (t) =>
   }
   t.notMatch(text, /nodejs_active_handles_total/, 'the gauge misnamed as a counter is left out')
   t.match(text, /^nodejs_active_handles\{/m, 'its per-type gauge stays')
+  t.notMatch(text, /nodejs_eventloop_utilization_/, 'the utilization histogram and summary, named with their type, are left out')
 })
 
 test('process metrics are made once per process and shared, so a closed app leaves nothing running', async (t) => {
