@@ -1,5 +1,5 @@
 // The tests run real Prometheus, promtool and Alertmanager binaries (Debian's `prometheus` and
-// `prometheus-alertmanager`). When one is missing, install them if we may (root with apt-get),
+// `prometheus-alertmanager`) and a real headless Chromium (Debian's `chromium`). When one is missing, install them if we may (root with apt-get),
 // else stop with the command to run. Tests never skip for a missing binary.
 import { execFileSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
@@ -12,7 +12,13 @@ if (major < 22 || (major === 22 && minor < 15)) {
   process.exit(1)
 }
 
-const needed = [['prometheus', 'PROMETHEUS'], ['promtool', 'PROMTOOL'], ['prometheus-alertmanager', 'ALERTMANAGER', 'alertmanager']]
+// [binary, variable that may name it instead, Debian package, other names of the binary]
+const needed = [
+  ['prometheus', 'PROMETHEUS', 'prometheus'],
+  ['promtool', 'PROMTOOL', 'prometheus'],
+  ['prometheus-alertmanager', 'ALERTMANAGER', 'prometheus-alertmanager', 'alertmanager'],
+  ['chromium', 'CHROMIUM', 'chromium']
+]
 
 const onPath = (names) => (process.env.PATH ?? '').split(delimiter).some((dir) => names.some((name) => {
   try {
@@ -23,9 +29,9 @@ const onPath = (names) => (process.env.PATH ?? '').split(delimiter).some((dir) =
   }
 }))
 
-const missing = needed.filter(([name, envVar, ...aliases]) => !process.env[envVar] && !onPath([name, ...aliases]))
+const missing = needed.filter(([name, envVar, , ...aliases]) => !process.env[envVar] && !onPath([name, ...aliases]))
 if (missing.length > 0) {
-  const packages = ['prometheus', 'prometheus-alertmanager']
+  const packages = [...new Set(missing.map(([, , debianPackage]) => debianPackage))]
   const canInstall = process.getuid?.() === 0 && onPath(['apt-get'])
   if (!canInstall) {
     console.error(`Missing ${missing.map(([name]) => name).join(', ')}. Install them with:\n  sudo apt-get install -y ${packages.join(' ')}`)
