@@ -7,7 +7,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler,
-  TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor, TracerProvider
+  TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor, type TracerProvider
 } from '@opentelemetry/sdk-trace'
 import { ATTR_ERROR_TYPE, ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
 import type { IncomingMessage } from 'node:http'
@@ -15,6 +15,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
 import { registerGlobals, unregisterGlobals } from './globals.js'
 import { type CarriesFailure, type Discardable, kDiscarded, kFailure } from './marks.js'
+import { RandomFlagTracerProvider } from './random-flag.js'
 import { redactUrl } from './redact-url.js'
 import {
   type BatchConfig, type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
@@ -223,7 +224,7 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     'process.runtime.version': process.versions.node,
     ...config.resourceAttributes
   }))
-  const provider = new TracerProvider({
+  const provider = new RandomFlagTracerProvider({
     resource,
     sampler: createSampler(config.sampler),
     spanProcessors: createSpanProcessors(config.exporter, config.batch)
