@@ -24,7 +24,7 @@ const loggingVariants = [
   'preset logger + @obs/tracing (correlated)'
 ].map(variant)
 
-const setup = 'Every traced variant runs the same SDK (`initTracing()`: NodeTracerProvider, parent-based ratio ' +
+const setup = 'Every traced variant runs the same SDK (`initTracing()`: TracerProvider, parent-based ratio ' +
   'sampler, BatchSpanProcessor) into an exporter that counts spans and drops them, so serialization and network ' +
   'are left out; each server first checks that 200 requests exported spans. HTTP instrumentation is off unless ' +
   'the variant says otherwise. "OpenTelemetry floor" is the least a server span costs: context extracted, span started ' +

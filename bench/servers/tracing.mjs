@@ -1,9 +1,9 @@
 // One server per variant of the tracing benchmark: `node tracing.mjs <variant>`.
 //
-// Every traced variant runs the same SDK, started by @obs/tracing's initTracing(): a
-// NodeTracerProvider, a parent-based ratio sampler, and a BatchSpanProcessor whose exporter
-// counts spans and drops them. Export cost (serialization, network) is the same per span for
-// every instrumentation and is left out, so the figures are the instrumentation's own.
+// Every traced variant runs the same SDK, started by @obs/tracing's initTracing(): the
+// OpenTelemetry 3 TracerProvider, a parent-based ratio sampler, and a BatchSpanProcessor whose
+// exporter counts spans and drops them. Export cost (serialization, network) is the same per span
+// for every instrumentation and is left out, so the figures are the instrumentation's own.
 // HTTP instrumentation is off unless the variant says otherwise.
 import Fastify from 'fastify'
 import { pino } from 'pino'

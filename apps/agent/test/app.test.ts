@@ -1,6 +1,6 @@
 import t0, { test } from 'tap'
 import { initTracing } from '@obs/tracing'
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loggerOptions } from '@obs/tracing'
@@ -9,7 +9,7 @@ import { samples } from '@obs/test-support/exposition'
 import { ask, buildTestApp } from './helpers.js'
 
 const spans = new InMemorySpanExporter()
-const sdk = initTracing({ serviceName: 'agent-test', spanProcessors: [new SimpleSpanProcessor(spans)], instrumentations: false })
+const sdk = initTracing({ serviceName: 'agent-test', spanProcessors: [new SimpleSpanProcessor({ exporter: spans })], instrumentations: false })
 t0.teardown(() => sdk.shutdown())
 
 test('a task runs the whole pipeline: search, model, tools, critic', async (t) => {

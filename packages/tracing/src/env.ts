@@ -25,6 +25,16 @@ export function readBooleanEnv (env: Env, name: string): boolean | undefined {
   return undefined
 }
 
+/** A whole number of at least `min`. */
+export function readIntegerEnv (env: Env, name: string, min: number): number | undefined {
+  const value = readEnv(env, name)
+  if (value === undefined) return undefined
+  const parsed = Number(value)
+  if (Number.isInteger(parsed) && parsed >= min) return parsed
+  warnEnv(name, value, `expected a whole number, ${min} or more`)
+  return undefined
+}
+
 /** `a, b ,c` → `['a', 'b', 'c']`, lower-cased. */
 export function readListEnv (env: Env, name: string): string[] | undefined {
   const value = readEnv(env, name)

@@ -43,16 +43,22 @@ export function asException (error: unknown): Error | string {
   }
 }
 
+/** What a failure wrote on its span: the status description, if any, and `error.type`. */
+export interface Failure {
+  readonly message: string | undefined
+  readonly type: string
+}
+
 /**
  * Marks `span` failed: status ERROR with the error's message, `error.type`, and the exception
  * as an event. `error` undefined means a failure without an exception (a bare 5xx): then
- * `fallbackType` is the `error.type`. Returns the status description, if there is one.
+ * `fallbackType` is the `error.type`.
  */
-export function recordFailure (span: Span, error: unknown, fallbackType: string): string | undefined {
+export function recordFailure (span: Span, error: unknown, fallbackType: string): Failure {
   if (error === undefined) {
     span.setStatus({ code: SpanStatusCode.ERROR })
     span.setAttribute(ATTR_ERROR_TYPE, fallbackType)
-    return undefined
+    return { message: undefined, type: fallbackType }
   }
   const exception = asException(error)
   let message: string
@@ -62,7 +68,8 @@ export function recordFailure (span: Span, error: unknown, fallbackType: string)
   } catch {
     message = 'a thrown value that cannot be described'
   }
+  const type = errorType(error)
   span.setStatus({ code: SpanStatusCode.ERROR, message })
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error))
-  return message
+  span.setAttribute(ATTR_ERROR_TYPE, type)
+  return { message, type }
 }

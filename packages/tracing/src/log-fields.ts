@@ -9,7 +9,10 @@ export interface HasSpanContext {
 export interface TraceLogFields {
   trace_id: string
   span_id: string
-  /** W3C trace flags as two hex digits: `01` when the trace is sampled, `00` when not. */
+  /**
+   * W3C trace flags as two hex digits: `01` when the trace is sampled, `00` when not; `03` and `02`
+   * when the trace came in with the random flag.
+   */
   trace_flags: string
 }
 

@@ -84,6 +84,12 @@ function copyWith (source: Record<string, unknown>, changes: Array<[string, unkn
     return copy as unknown as Record<string, unknown>
   }
   const descriptors = Object.getOwnPropertyDescriptors(source) as Record<string, PropertyDescriptor>
+  // On Node 24 an error's own `stack` is an accessor that answers on that error alone (a copy of
+  // it reads undefined): the copy gets the value.
+  const stack = descriptors.stack
+  if (source instanceof Error && stack?.get !== undefined) {
+    descriptors.stack = { value: source.stack, writable: true, enumerable: stack.enumerable, configurable: stack.configurable }
+  }
   for (const [key, value] of changes) descriptors[key] = { value, enumerable: true, writable: true, configurable: true }
   return Object.create(Object.getPrototypeOf(source) as object | null, descriptors) as Record<string, unknown>
 }

@@ -1,5 +1,5 @@
-import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { type Env, readBooleanEnv, readEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
+import type { BatchSpanProcessorOptions, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace'
+import { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
 import { InvalidOptionError } from './errors.js'
 import { resolveServiceInfo, type ServiceInfo, type ServiceOptions } from './service-info.js'
 
@@ -57,12 +57,16 @@ export type ExporterConfig =
 
 export type SamplerConfig = { kind: 'named', name: SamplerName, ratio: number } | { kind: 'custom', sampler: Sampler }
 
+/** The batch processor's settings from `OTEL_BSP_*`; what is not set keeps the SDK's default. */
+export type BatchConfig = Pick<BatchSpanProcessorOptions, 'scheduledDelayMillis' | 'exportTimeoutMillis' | 'maxQueueSize' | 'maxExportBatchSize'>
+
 export interface ResolvedSdkConfig {
   readonly disabled: boolean
   readonly service: ServiceInfo
   readonly resourceAttributes: Readonly<Record<string, string | number | boolean>>
   readonly exporter: ExporterConfig
   readonly sampler: SamplerConfig
+  readonly batch: Readonly<BatchConfig>
   readonly instrumentations: Readonly<Required<InstrumentationOptions>>
   readonly ignoreIncomingPaths: ReadonlyArray<string | RegExp>
 }
@@ -197,6 +201,25 @@ function resolveSampler (options: TracingSdkOptions, env: Env): SamplerConfig {
   return { kind: 'named', name: name ?? 'parentbased_traceidratio', ratio: ratio ?? 1 }
 }
 
+/** Each `OTEL_BSP_*` variable, the setting it gives and its least valid value. */
+const BATCH_VARIABLES: ReadonlyArray<readonly [string, keyof BatchConfig, number]> = [
+  ['OTEL_BSP_SCHEDULE_DELAY', 'scheduledDelayMillis', 0],
+  ['OTEL_BSP_EXPORT_TIMEOUT', 'exportTimeoutMillis', 0],
+  ['OTEL_BSP_MAX_QUEUE_SIZE', 'maxQueueSize', 1],
+  ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize', 1]
+]
+
+// The SDK's batch processor read these itself up to OpenTelemetry JS 2; from 3 on it takes
+// options only, and reading the environment is left to whoever builds it.
+function batchFromEnv (env: Env): BatchConfig {
+  const batch: BatchConfig = {}
+  for (const [name, key, min] of BATCH_VARIABLES) {
+    const value = readIntegerEnv(env, name, min)
+    if (value !== undefined) batch[key] = value
+  }
+  return batch
+}
+
 function resolveInstrumentations (options: TracingSdkOptions, env: Env): Required<InstrumentationOptions> {
   const given = options.instrumentations as unknown
   if (given === false) return { httpServer: false, httpClient: false, fetch: false }
@@ -252,6 +275,7 @@ export function resolveSdkConfig (options: TracingSdkOptions = {}): ResolvedSdkC
     resourceAttributes: resolveResourceAttributes(options, envResource, service),
     exporter: resolveExporter(options, env),
     sampler: resolveSampler(options, env),
+    batch: batchFromEnv(env),
     instrumentations: resolveInstrumentations(options, env),
     ignoreIncomingPaths: (ignore as Array<string | RegExp> | undefined) ?? []
   }

@@ -1,4 +1,4 @@
-import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api'
+import { SpanStatusCode, type Span } from '@opentelemetry/api'
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation'
@@ -7,16 +7,19 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler,
-  TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor
-} from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
-import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
+  TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor, type TracerProvider
+} from '@opentelemetry/sdk-trace'
+import { ATTR_ERROR_TYPE, ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
 import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
-import { type CarriesStatusMessage, type Discardable, kDiscarded, kStatusMessage } from './marks.js'
+import { registerGlobals, unregisterGlobals } from './globals.js'
+import { type CarriesFailure, type Discardable, kDiscarded, kFailure } from './marks.js'
+import { RandomFlagTracerProvider } from './random-flag.js'
 import { redactUrl } from './redact-url.js'
-import { type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions } from './sdk-config.js'
+import {
+  type BatchConfig, type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
+} from './sdk-config.js'
 
 /** The running SDK, as `initTracing()` returns it. */
 export interface TracingSdk {
@@ -24,7 +27,7 @@ export interface TracingSdk {
   readonly enabled: boolean
   readonly config: ResolvedSdkConfig
   /** The provider, registered as the global one; undefined when disabled. */
-  readonly provider: NodeTracerProvider | undefined
+  readonly provider: TracerProvider | undefined
   /** Exports the spans still buffered. */
   forceFlush (): Promise<void>
   /** Flushes, stops exporting, removes the instrumentation and the global registrations. */
@@ -62,21 +65,32 @@ function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 
   }
 }
 
+const isDiscarded = (span: object): boolean => (span as Discardable)[kDiscarded] === true
+
 /** Passes spans on to `processor`, less those the Fastify plugin discarded (see marks.ts). */
 function skipDiscarded (processor: SpanProcessor): SpanProcessor {
-  return {
+  const skipping: SpanProcessor = {
     onStart: (span, parentContext) => processor.onStart(span, parentContext),
     onEnd (span) {
-      if ((span as Discardable)[kDiscarded] !== true) processor.onEnd(span)
+      if (!isDiscarded(span)) processor.onEnd(span)
     },
     forceFlush: () => processor.forceFlush(),
     shutdown: () => processor.shutdown()
   }
+  // Optional (and experimental) in the SDK: only a processor that has it gets it.
+  if (processor.onEnding !== undefined) {
+    skipping.onEnding = (span) => {
+      if (!isDiscarded(span)) processor.onEnding!(span)
+    }
+  }
+  return skipping
 }
 
-function createSpanProcessors (config: ExporterConfig): SpanProcessor[] {
+function createSpanProcessors (config: ExporterConfig, batch: BatchConfig): SpanProcessor[] {
   if (config.kind === 'none') return []
-  const processors = config.kind === 'processors' ? [...config.spanProcessors] : [new BatchSpanProcessor(createExporter(config))]
+  const processors = config.kind === 'processors'
+    ? [...config.spanProcessors]
+    : [new BatchSpanProcessor({ ...batch, exporter: createExporter(config) })]
   return processors.map(skipDiscarded)
 }
 
@@ -125,12 +139,15 @@ function redactSpanUrls (span: Span): void {
 }
 
 /**
- * HTTP instrumentation sets a server span's status once more as it ends it, without the
- * description the plugin gave it (the error's message): put that back.
+ * HTTP instrumentation sets a failed server span's status and `error.type` once more as it ends
+ * it: without the description the plugin gave it (the error's message), and with the status code
+ * for the type (`500` where the plugin had `TypeError`). Put back what the plugin recorded.
  */
-function restoreStatusMessage (span: Span, request: object): void {
-  const message = (request as CarriesStatusMessage)[kStatusMessage]
-  if (message !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message })
+function restoreFailure (span: Span, request: object): void {
+  const failure = (request as CarriesFailure)[kFailure]
+  if (failure === undefined) return
+  if (failure.message !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message })
+  span.setAttribute(ATTR_ERROR_TYPE, failure.type)
 }
 
 function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
@@ -145,7 +162,7 @@ function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
       redactedQueryParams: [],
       redactedQueryParamsServer: [],
       requestHook: redactSpanUrls,
-      applyCustomAttributesOnSpan: restoreStatusMessage
+      applyCustomAttributesOnSpan: restoreFailure
     }))
   }
   if (fetch) instrumentations.push(new UndiciInstrumentation({ requestHook: redactSpanUrls }))
@@ -178,7 +195,7 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
 }
 
 /**
- * Starts OpenTelemetry tracing for the process: a `NodeTracerProvider` with the service's
+ * Starts OpenTelemetry tracing for the process: a tracer provider with the service's
  * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf)
  * when an endpoint is configured, W3C trace context propagation, and HTTP client and server
  * instrumentation. Options win over `OTEL_*` variables, which win over defaults. Call it before
@@ -207,12 +224,12 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     'process.runtime.version': process.versions.node,
     ...config.resourceAttributes
   }))
-  const provider = new NodeTracerProvider({
+  const provider = new RandomFlagTracerProvider({
     resource,
     sampler: createSampler(config.sampler),
-    spanProcessors: createSpanProcessors(config.exporter)
+    spanProcessors: createSpanProcessors(config.exporter, config.batch)
   })
-  provider.register()
+  registerGlobals(provider)
   const instrumentations = createInstrumentations(config)
   const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations })
   if (config.instrumentations.httpServer || config.instrumentations.httpClient) patchCoreHttpModules()
@@ -230,9 +247,7 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
         try {
           await provider.shutdown()
         } finally {
-          trace.disable()
-          context.disable()
-          propagation.disable()
+          unregisterGlobals()
           if (slot[kRunning] === sdk) delete slot[kRunning]
         }
       })()

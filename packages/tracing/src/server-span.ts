@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { recordFailure } from './failure.js'
 import { withTraceFields } from './log-fields.js'
-import { type CarriesStatusMessage, type Discardable, kDiscarded, kStatusMessage } from './marks.js'
+import { type CarriesFailure, type Discardable, kDiscarded, kFailure } from './marks.js'
 import { requestAttributes } from './request-attributes.js'
 import { createRouteResolver, type RouteTracing } from './route-state.js'
 
@@ -220,10 +220,10 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
   function fail (request: TracedRequest, span: Span, status: number): void {
     if (request[kFailed] || !span.isRecording()) return
     request[kFailed] = true
-    const message = recordFailure(span, request[kError], String(status))
-    // HTTP instrumentation sets the status again, without a description, as it ends its span:
-    // the SDK puts this one back (see sdk.ts).
-    if (!request[kOwned] && message !== undefined) (request.raw as CarriesStatusMessage)[kStatusMessage] = message
+    const failure = recordFailure(span, request[kError], String(status))
+    // HTTP instrumentation sets the status and `error.type` again as it ends its span, without
+    // the description and with the status code: the SDK puts these back (see sdk.ts).
+    if (!request[kOwned]) (request.raw as CarriesFailure)[kFailure] = failure
   }
 
   // The status code is final here and nothing is written yet, while HTTP instrumentation ends

@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { SpanKind } from '@opentelemetry/api'
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { pino, type Logger } from 'pino'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
@@ -21,7 +21,7 @@ const modes: Array<[string, InstrumentationOptions]> = [
 for (const [mode, instrumentations] of modes) {
   test(`service A calls service B: one trace, B's server span a child of A's client span; ${mode}`, async (t) => {
     const exporter = new InMemorySpanExporter()
-    const sdk = initTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)], instrumentations, env: {} })
+    const sdk = initTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations, env: {} })
     t.teardown(() => sdk.shutdown())
 
     const logsA = new LogLines()

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace'
 import { Writable } from 'node:stream'
 import tracing, { initTracing, type TracingPluginOptions, type TracingSdk, type TracingSdkOptions } from '../src/index.js'
 
@@ -68,7 +68,7 @@ export function startTestSdk (options: TracingSdkOptions = {}): TestSdk {
   const watcher = new SpanWatcher()
   const sdk = initTracing({
     serviceName: 'test-service',
-    spanProcessors: [new SimpleSpanProcessor(exporter), watcher],
+    spanProcessors: [new SimpleSpanProcessor({ exporter }), watcher],
     instrumentations: false,
     env: {},
     ...options

@@ -2,7 +2,7 @@
 // the server spans are HTTP instrumentation's, which the plugin takes over.
 import { test } from 'tap'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import type { ReadableSpan } from '@opentelemetry/sdk-trace'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createServer, get as httpGet } from 'node:http'
 import tracing from '../src/index.js'

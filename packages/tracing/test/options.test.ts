@@ -1,7 +1,6 @@
 import { test, type Test } from 'tap'
 import Fastify from 'fastify'
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import tracing, { defaults, type TracingPluginOptions } from '../src/index.js'
 
 const rejects = async (t: Test, options: unknown, code: string, message?: RegExp): Promise<void> => {
@@ -31,7 +30,7 @@ test('the defaults are documented values', async (t) => {
 
 test('a tracer provider of its own (no global SDK at all): spans go there', async (t) => {
   const exporter = new InMemorySpanExporter()
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] })
   const app = Fastify()
   await app.register(tracing, { tracerProvider: provider })
   app.get('/x', async () => 'x')
@@ -54,7 +53,7 @@ test('the plugin is a no-op tracer without any SDK: requests are served, nothing
 
 test('the plugin flushes the provider when the app closes, and a stuck flush does not hold it up', async (t) => {
   let flushed = 0
-  const provider = Object.assign(new NodeTracerProvider(), {
+  const provider = Object.assign(new TracerProvider(), {
     forceFlush: async () => { flushed++ }
   })
   const app = Fastify()
@@ -62,7 +61,7 @@ test('the plugin flushes the provider when the app closes, and a stuck flush doe
   await app.close()
   t.equal(flushed, 1)
 
-  const stuck = Object.assign(new NodeTracerProvider(), { forceFlush: () => new Promise<void>(() => {}) })
+  const stuck = Object.assign(new TracerProvider(), { forceFlush: () => new Promise<void>(() => {}) })
   const app2 = Fastify()
   await app2.register(tracing, { tracerProvider: stuck, flushTimeoutMs: 50 })
   const started = Date.now()
@@ -71,7 +70,7 @@ test('the plugin flushes the provider when the app closes, and a stuck flush doe
 
   const app3 = Fastify()
   let flushed3 = 0
-  await app3.register(tracing, { tracerProvider: Object.assign(new NodeTracerProvider(), { forceFlush: async () => { flushed3++ } }), flushOnClose: false })
+  await app3.register(tracing, { tracerProvider: Object.assign(new TracerProvider(), { forceFlush: async () => { flushed3++ } }), flushOnClose: false })
   await app3.close()
   t.equal(flushed3, 0)
 })

@@ -1,4 +1,5 @@
 import { test } from 'tap'
+import { trace } from '@opentelemetry/api'
 import Fastify from 'fastify'
 import tracing, { initTracing } from '../src/index.js'
 import { waitFor } from '../../../test-support/wait-for.js'
@@ -62,4 +63,18 @@ test('spans reach a real OTLP/HTTP receiver as protobuf, with resource, attribut
   t.equal(spans.length, 2, 'one server span per request: HTTP instrumentation\'s, named by the plugin')
   t.notOk(receivedSpans(receiver).some((span) => String(span.attributes['url.full'] ?? '').includes('/v1/traces')),
     'the exports themselves are not traced')
+})
+
+test('OTEL_BSP_SCHEDULE_DELAY reaches the batch processor: spans go out on its timer, without a flush', async (t) => {
+  const receiver = await startTraceReceiver()
+  t.teardown(() => receiver.close())
+  const sdk = initTracing({ instrumentations: false, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' } })
+  t.teardown(() => sdk.shutdown())
+  trace.getTracer('t').startSpan('on the timer').end()
+  // Well before the SDK's default of 5 s.
+  const [span] = await waitFor('the span, exported on the timer', async () => {
+    const spans = receivedSpans(receiver)
+    return spans.length > 0 ? spans : undefined
+  }, 2_000, 20)
+  t.equal(span!.name, 'on the timer')
 })

@@ -1,40 +1,9 @@
-// Decodes OTLP/HTTP protobuf trace exports with the OpenTelemetry protobuf definitions: the
-// protobufjs module generated from opentelemetry-proto that @opentelemetry/otlp-transformer
-// shipped (0.216 is the last release whose generated module has the trace messages; later ones
-// encode traces by hand).
-import { createRequire } from 'node:module'
+// Decodes OTLP/HTTP protobuf trace exports by the field numbers of opentelemetry-proto
+// (collector/trace/v1, trace/v1, common/v1, resource/v1). @opentelemetry/otlp-transformer no
+// longer ships the generated protobufjs module these tests decoded with (0.216 was the last
+// with the trace messages), so the wire format is read here, apart from the encoder under test.
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-
-interface MessageType {
-  decode (body: Uint8Array): object
-  toObject (message: object, options: Record<string, unknown>): Record<string, unknown>
-}
-const root = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: MessageType } } } } }
-}
-const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
-
-interface AnyValue { stringValue?: string, intValue?: string, boolValue?: boolean, doubleValue?: number, arrayValue?: { values?: AnyValue[] } }
-interface KeyValue { key: string, value: AnyValue }
-interface RawSpan {
-  traceId: Uint8Array
-  spanId: Uint8Array
-  parentSpanId?: Uint8Array
-  traceState?: string
-  name: string
-  kind: number
-  startTimeUnixNano: string
-  endTimeUnixNano: string
-  attributes?: KeyValue[]
-  events?: Array<{ name: string, attributes?: KeyValue[] }>
-  status?: { code?: number, message?: string }
-}
-interface RawRequest {
-  resourceSpans?: Array<{
-    resource?: { attributes?: KeyValue[] }
-    scopeSpans?: Array<{ scope?: { name: string, version?: string }, spans?: RawSpan[] }>
-  }>
-}
+import { all, bytes, double, fixed32, fixed64, last, message, readMessage, string, varint, type WireMessage, type WireValue } from './protobuf.js'
 
 /** A span as decoded from the wire, with ids in hex and attributes as a plain object. */
 export interface WireSpan {
@@ -45,6 +14,8 @@ export interface WireSpan {
   spanId: string
   parentSpanId: string | undefined
   traceState: string | undefined
+  /** The W3C trace flags of the span (the low byte of OTLP's span flags). */
+  traceFlags: number
   startNanos: bigint
   endNanos: bigint
   attributes: Record<string, unknown>
@@ -57,47 +28,74 @@ export interface WireSpan {
 export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const
 export const STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const
 
-function value (v: AnyValue): unknown {
-  if (v.stringValue !== undefined) return v.stringValue
-  if (v.intValue !== undefined) return Number(v.intValue)
-  if (v.boolValue !== undefined) return v.boolValue
-  if (v.doubleValue !== undefined) return v.doubleValue
-  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(value)
+/** common.v1.AnyValue: string 1, bool 2, int 3, double 4, array 5 (values 1), bytes 7. */
+function anyValue (value: WireMessage): unknown {
+  if (value.has(1)) return string(last(value, 1))
+  if (value.has(2)) return varint(last(value, 2)) !== 0n
+  if (value.has(3)) return Number(BigInt.asIntN(64, varint(last(value, 3))!))
+  if (value.has(4)) return double(last(value, 4))
+  if (value.has(5)) return all(message(last(value, 5))!, 1).map((item) => anyValue(message(item)!))
+  if (value.has(7)) return bytes(last(value, 7))
   return undefined
 }
 
-function attributes (list: KeyValue[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, value(kv.value)]))
+/** Repeated common.v1.KeyValue (key 1, value 2) as an object. */
+function attributes (list: readonly WireValue[]): Record<string, unknown> {
+  return Object.fromEntries(list.map((item) => {
+    const kv = message(item)!
+    const value = message(last(kv, 2))
+    return [string(last(kv, 1)), value === undefined ? undefined : anyValue(value)]
+  }))
 }
 
-const hex = (bytes: Uint8Array | undefined): string | undefined =>
-  bytes === undefined || bytes.length === 0 ? undefined : Buffer.from(bytes).toString('hex')
+const hex = (value: WireValue | undefined): string | undefined => {
+  const raw = bytes(value)
+  return raw === undefined || raw.length === 0 ? undefined : Buffer.from(raw).toString('hex')
+}
 
-/** Every span of one `ExportTraceServiceRequest` body. */
+/** trace.v1.Span; its events (11: name 2, attributes 3) and status (15: message 2, code 3). */
+function span (raw: WireMessage, resource: Record<string, unknown>, scope: string): WireSpan {
+  const status = message(last(raw, 15))
+  const traceState = string(last(raw, 3))
+  return {
+    name: string(last(raw, 5)) ?? '',
+    kind: Number(varint(last(raw, 6)) ?? 0n),
+    traceId: hex(last(raw, 1))!,
+    spanId: hex(last(raw, 2))!,
+    parentSpanId: hex(last(raw, 4)),
+    traceState: traceState === '' ? undefined : traceState,
+    traceFlags: (fixed32(last(raw, 16)) ?? 0) & 0xff,
+    startNanos: fixed64(last(raw, 7)) ?? 0n,
+    endNanos: fixed64(last(raw, 8)) ?? 0n,
+    attributes: attributes(all(raw, 9)),
+    events: all(raw, 11).map((item) => {
+      const event = message(item)!
+      return { name: string(last(event, 2)) ?? '', attributes: attributes(all(event, 3)) }
+    }),
+    status: {
+      code: status === undefined ? 0 : Number(varint(last(status, 3)) ?? 0n),
+      message: status === undefined ? undefined : string(last(status, 2))
+    },
+    resource,
+    scope
+  }
+}
+
+/**
+ * Every span of one `ExportTraceServiceRequest` body: resource_spans 1 → (resource 1 →
+ * attributes 1), scope_spans 2 → (scope 1 → name 1), spans 2.
+ */
 export function decodeTraceExport (body: Buffer): WireSpan[] {
-  const message = ExportTraceServiceRequest.decode(body)
-  const request = ExportTraceServiceRequest.toObject(message, { longs: String, defaults: false }) as RawRequest
   const spans: WireSpan[] = []
-  for (const resourceSpans of request.resourceSpans ?? []) {
-    const resource = attributes(resourceSpans.resource?.attributes)
-    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-      for (const span of scopeSpans.spans ?? []) {
-        spans.push({
-          name: span.name,
-          kind: span.kind,
-          traceId: hex(span.traceId)!,
-          spanId: hex(span.spanId)!,
-          parentSpanId: hex(span.parentSpanId),
-          traceState: span.traceState === '' ? undefined : span.traceState,
-          startNanos: BigInt(span.startTimeUnixNano),
-          endNanos: BigInt(span.endTimeUnixNano),
-          attributes: attributes(span.attributes),
-          events: (span.events ?? []).map((event) => ({ name: event.name, attributes: attributes(event.attributes) })),
-          status: { code: span.status?.code ?? 0, message: span.status?.message },
-          resource,
-          scope: scopeSpans.scope?.name ?? ''
-        })
-      }
+  for (const item of all(readMessage(body), 1)) {
+    const resourceSpans = message(item)!
+    const resourceMessage = message(last(resourceSpans, 1))
+    const resource = resourceMessage === undefined ? {} : attributes(all(resourceMessage, 1))
+    for (const scopeItem of all(resourceSpans, 2)) {
+      const scopeSpans = message(scopeItem)!
+      const scopeMessage = message(last(scopeSpans, 1))
+      const scope = scopeMessage === undefined ? '' : string(last(scopeMessage, 1)) ?? ''
+      for (const spanItem of all(scopeSpans, 2)) spans.push(span(message(spanItem)!, resource, scope))
     }
   }
   return spans

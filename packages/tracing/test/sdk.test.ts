@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api'
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
 import type { IncomingMessage } from 'node:http'
 import { initTracing, resolveSdkConfig, runningTracingSdk, type ResolvedSdkConfig } from '../src/index.js'
 import { createIncomingFilter } from '../src/sdk.js'
@@ -78,6 +78,15 @@ test('OTEL_TRACES_SAMPLER and its argument', async (t) => {
   t.same(bad.codes, ['OBS_TRACING_INVALID_ENV', 'OBS_TRACING_INVALID_ENV'])
 })
 
+test('OTEL_BSP_* configure the batch processor; invalid values are warned about and ignored', async (t) => {
+  t.same(resolveSdkConfig({ env: {} }).batch, {}, 'the SDK\'s own defaults by default')
+  const env = { OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BSP_EXPORT_TIMEOUT: '1000', OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10' }
+  t.same(resolveSdkConfig({ env }).batch, { scheduledDelayMillis: 200, exportTimeoutMillis: 1000, maxQueueSize: 100, maxExportBatchSize: 10 })
+  const bad = await warnings(() => resolveSdkConfig({ env: { OTEL_BSP_SCHEDULE_DELAY: 'soon', OTEL_BSP_MAX_QUEUE_SIZE: '0', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1.5' } }))
+  t.same(bad.result.batch, {})
+  t.same(bad.codes, ['OBS_TRACING_INVALID_ENV', 'OBS_TRACING_INVALID_ENV', 'OBS_TRACING_INVALID_ENV'])
+})
+
 test('service name, version and environment: options, then OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES, then npm', async (t) => {
   const env = {
     OTEL_SERVICE_NAME: 'env-name',
@@ -127,7 +136,7 @@ test('bad options are coded errors', async (t) => {
 
 test('initTracing registers the globals once, returns the running SDK again, and shutdown undoes it', async (t) => {
   const exporter = new InMemorySpanExporter()
-  const sdk = initTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)], instrumentations: false, serviceName: 'sdk-test', env: {} })
+  const sdk = initTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations: false, serviceName: 'sdk-test', env: {} })
   t.equal(sdk.enabled, true)
   t.equal(runningTracingSdk(), sdk)
   const again = await warnings(() => initTracing({ serviceName: 'other' }))
@@ -150,6 +159,21 @@ test('initTracing registers the globals once, returns the running SDK again, and
   const carrier: Record<string, string> = {}
   propagation.inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }), carrier)
   t.same(carrier, {})
+})
+
+test('span processors of your own get onEnding too, when they have it', async (t) => {
+  const ending: string[] = []
+  const processor: SpanProcessor = {
+    onStart () {},
+    onEnding (span) { ending.push(span.name) },
+    onEnd () {},
+    forceFlush: async () => {},
+    shutdown: async () => {}
+  }
+  const sdk = initTracing({ spanProcessors: [processor], instrumentations: false, env: {} })
+  t.teardown(() => sdk.shutdown())
+  trace.getTracer('t').startSpan('ending').end()
+  t.same(ending, ['ending'])
 })
 
 test('a disabled SDK registers nothing', async (t) => {

@@ -1,7 +1,7 @@
 // Compiled, never run: checks that the public types accept what users write and reject mistakes.
 import Fastify from 'fastify'
 import type { Span } from '@opentelemetry/api'
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
 import tracing, {
   createLogger, initTracing, loggerOptions, traceLogFields, type ObsTracing, type TraceLogFields, type TracingPluginOptions,
   type TracingSdk, type TracingSdkOptions
@@ -11,7 +11,7 @@ const sdkOptions: TracingSdkOptions = { serviceName: 'agent', ignoreIncomingPath
 
 const sdk: TracingSdk = initTracing({ serviceName: 'agent', serviceVersion: '1.0.0', environment: 'prod', sampleRatio: 0.1 })
 initTracing({ endpoint: 'http://collector:4318/v1/traces', headers: { 'x-api-key': 'k' }, protocol: 'http/json', instrumentations: { httpServer: false } })
-initTracing({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], instrumentations: false, env: { OTEL_SDK_DISABLED: 'true' } })
+initTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })], instrumentations: false, env: { OTEL_SDK_DISABLED: 'true' } })
 initTracing({ sampler: 'parentbased_always_on', exporter: 'console' })
 // @ts-expect-error not a sampler name
 initTracing({ sampler: 'sometimes' })
