@@ -14,8 +14,9 @@ import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
 import { registerGlobals, unregisterGlobals } from './globals.js'
-import { type CarriesFailure, type Discardable, kDiscarded, kFailure } from './marks.js'
+import { type CarriesFailure, kFailure } from './marks.js'
 import { RandomFlagTracerProvider } from './random-flag.js'
+import { SpanProcessorList } from './span-processor-list.js'
 import { redactUrl } from './redact-url.js'
 import {
   type BatchConfig, type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
@@ -28,6 +29,11 @@ export interface TracingSdk {
   readonly config: ResolvedSdkConfig
   /** The provider, registered as the global one; undefined when disabled. */
   readonly provider: TracerProvider | undefined
+  /**
+   * Adds a span processor to the running provider, beside the exporting ones (an in-process span
+   * store, for example); the function returned removes it. Discarded spans never reach it.
+   */
+  addSpanProcessor (processor: SpanProcessor): () => void
   /** Exports the spans still buffered. */
   forceFlush (): Promise<void>
   /** Flushes, stops exporting, removes the instrumentation and the global registrations. */
@@ -65,33 +71,11 @@ function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 
   }
 }
 
-const isDiscarded = (span: object): boolean => (span as Discardable)[kDiscarded] === true
-
-/** Passes spans on to `processor`, less those the Fastify plugin discarded (see marks.ts). */
-function skipDiscarded (processor: SpanProcessor): SpanProcessor {
-  const skipping: SpanProcessor = {
-    onStart: (span, parentContext) => processor.onStart(span, parentContext),
-    onEnd (span) {
-      if (!isDiscarded(span)) processor.onEnd(span)
-    },
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown()
-  }
-  // Optional (and experimental) in the SDK: only a processor that has it gets it.
-  if (processor.onEnding !== undefined) {
-    skipping.onEnding = (span) => {
-      if (!isDiscarded(span)) processor.onEnding!(span)
-    }
-  }
-  return skipping
-}
-
 function createSpanProcessors (config: ExporterConfig, batch: BatchConfig): SpanProcessor[] {
   if (config.kind === 'none') return []
-  const processors = config.kind === 'processors'
+  return config.kind === 'processors'
     ? [...config.spanProcessors]
     : [new BatchSpanProcessor({ ...batch, exporter: createExporter(config) })]
-  return processors.map(skipDiscarded)
 }
 
 /** Whether HTTP server instrumentation should leave a request alone (`ignoreIncomingPaths`). */
@@ -187,6 +171,7 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
     enabled: false,
     config,
     provider: undefined,
+    addSpanProcessor: () => () => {},
     forceFlush: async () => {},
     shutdown: async () => {
       if ((globalThis as Slot)[kRunning]?.config === config) delete (globalThis as Slot)[kRunning]
@@ -224,10 +209,11 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     'process.runtime.version': process.versions.node,
     ...config.resourceAttributes
   }))
+  const processors = new SpanProcessorList(createSpanProcessors(config.exporter, config.batch))
   const provider = new RandomFlagTracerProvider({
     resource,
     sampler: createSampler(config.sampler),
-    spanProcessors: createSpanProcessors(config.exporter, config.batch)
+    spanProcessors: [processors]
   })
   registerGlobals(provider)
   const instrumentations = createInstrumentations(config)
@@ -239,6 +225,7 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     enabled: true,
     config,
     provider,
+    addSpanProcessor: (processor) => processors.add(processor),
     forceFlush: () => provider.forceFlush(),
     shutdown () {
       stopping ??= (async () => {

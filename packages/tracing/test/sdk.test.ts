@@ -176,6 +176,20 @@ test('span processors of your own get onEnding too, when they have it', async (t
   t.same(ending, ['ending'])
 })
 
+test('a span processor added to the running SDK sees spans from then on, until removed', async (t) => {
+  const exporter = new InMemorySpanExporter()
+  const sdk = initTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations: false, env: {} })
+  t.teardown(() => sdk.shutdown())
+  const joined = new InMemorySpanExporter()
+  trace.getTracer('t').startSpan('before').end()
+  const remove = sdk.addSpanProcessor(new SimpleSpanProcessor({ exporter: joined }))
+  trace.getTracer('t').startSpan('while').end()
+  remove()
+  trace.getTracer('t').startSpan('after').end()
+  t.same(joined.getFinishedSpans().map((span) => span.name), ['while'])
+  t.same(exporter.getFinishedSpans().map((span) => span.name), ['before', 'while', 'after'], 'the exporting processor is unchanged')
+})
+
 test('a disabled SDK registers nothing', async (t) => {
   const sdk = initTracing({ env: { OTEL_SDK_DISABLED: 'true' } })
   t.equal(sdk.enabled, false)
