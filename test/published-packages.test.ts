@@ -3,6 +3,7 @@
 // their shipped .d.ts compiled under TypeScript 5.9 and 7, moduleResolution nodenext and bundler,
 // without skipLibCheck. The type tests of every package are what the fresh app compiles.
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { existsSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +12,9 @@ import { run } from '../test-support/run.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'consumer')
-const packages = ['metrics', 'health', 'tracing', 'alerts']
+// Every package of the workspace; the ones with type tests are compiled as a user would.
+const packages = readdirSync(join(root, 'packages'))
+const typeTests = packages.filter((name) => existsSync(join(root, 'packages', name, 'test', 'types', 'index.test-d.ts')))
 
 async function mustRun (command: string, args: readonly string[], cwd: string): Promise<string> {
   const result = await run(command, args, undefined, { cwd })
@@ -52,7 +55,7 @@ test('the packed packages work in a fresh app installed with npm', async (t) => 
   for (const file of ['esm.mjs', 'cjs.cjs', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
     await copyFile(join(fixtures, file), join(app, file))
   }
-  for (const name of packages) {
+  for (const name of typeTests) {
     await copyFile(join(root, 'packages', name, 'test', 'types', 'index.test-d.ts'), join(app, 'types', `${name}.ts`))
   }
 
