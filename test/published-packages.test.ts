@@ -16,8 +16,14 @@ const fixtures = join(root, 'test', 'consumer')
 const packages = readdirSync(join(root, 'packages'))
 const typeTests = packages.filter((name) => existsSync(join(root, 'packages', name, 'test', 'types', 'index.test-d.ts')))
 
+// The fresh app runs as a user's would, without the loaders tap puts in NODE_OPTIONS (and adds
+// again to every child it sees spawned: `env -u` drops them in between).
+function runClean (command: string, args: readonly string[], cwd: string) {
+  return run('env', ['-u', 'NODE_OPTIONS', command, ...args], undefined, { cwd })
+}
+
 async function mustRun (command: string, args: readonly string[], cwd: string): Promise<string> {
-  const result = await run(command, args, undefined, { cwd })
+  const result = await runClean(command, args, cwd)
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }
@@ -67,7 +73,7 @@ test('the packed packages work in a fresh app installed with npm', async (t) => 
 
   for (const [compiler, bin] of [['TypeScript 5.9', 'typescript'], ['TypeScript 7', 'typescript7']] as const) {
     for (const resolution of ['nodenext', 'bundler']) {
-      const result = await run(process.execPath, [join(app, 'node_modules', bin, 'bin', 'tsc'), '-p', `tsconfig.${resolution}.json`], undefined, { cwd: app })
+      const result = await runClean(process.execPath, [join(app, 'node_modules', bin, 'bin', 'tsc'), '-p', `tsconfig.${resolution}.json`], app)
       t.equal(result.code, 0, `${compiler}, moduleResolution ${resolution}, no skipLibCheck${result.code === 0 ? '' : `:\n${result.stdout}${result.stderr}`}`)
     }
   }
