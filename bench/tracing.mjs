@@ -14,6 +14,7 @@ const tracingVariants = [
   '@obs/tracing 1.0',
   '@obs/tracing 0.1',
   'OpenTelemetry floor 0.1',
+  'OpenTelemetry floor 0.1, attach()',
   '@obs/tracing 1.0 + HTTP instrumentation (register)'
 ].map(variant)
 
@@ -28,7 +29,8 @@ const setup = 'Every traced variant runs the same SDK (`initTracing()`: TracerPr
   'sampler, BatchSpanProcessor) into an exporter that counts spans and drops them, so serialization and network ' +
   'are left out; each server first checks that 200 requests exported spans. HTTP instrumentation is off unless ' +
   'the variant says otherwise. "OpenTelemetry floor" is the least a server span costs: context extracted, span started ' +
-  'and made current, ended at the response, in two hooks. Logging variants write every line (Fastify\'s request logging) to /dev/null.'
+  'and made current, ended at the response, in two hooks; "attach()" makes it current with the API `context.attach()`, ' +
+  'which uses AsyncLocalStorage.withScope() where Node has it, instead of `context.with()`. Logging variants write every line (Fastify\'s request logging) to /dev/null.'
 
 export async function run ({ rounds = 5 } = {}) {
   const tracing = await loadBench({ variants: tracingVariants, baseline: 'bare', path: '/users/42', rounds })

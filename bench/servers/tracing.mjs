@@ -70,6 +70,34 @@ async function withOtelFloor (ratio) {
   })
 }
 
+// The same floor with the context made current by `context.attach()` (API 1.10) for the rest of
+// the hook's synchronous run, which the context manager implements with
+// AsyncLocalStorage.withScope() where Node has it, instead of `context.with()`'s run().
+async function withOtelFloorAttach (ratio) {
+  sdk = startSdk(ratio)
+  const { context, propagation, trace, ROOT_CONTEXT, SpanKind } = await import('@opentelemetry/api')
+  const tracer = trace.getTracer('floor')
+  const kSpan = Symbol('span')
+  const options = { kind: SpanKind.SERVER }
+  app = Fastify({ logger: false })
+  app.decorateRequest(kSpan, null)
+  app.addHook('onRequest', (request, _reply, done) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers)
+    const span = tracer.startSpan('GET /users/:id', options, parent)
+    request[kSpan] = span
+    const token = context.attach(trace.setSpan(parent, span))
+    try {
+      done()
+    } finally {
+      token.dispose()
+    }
+  })
+  app.addHook('onResponse', (request, _reply, done) => {
+    request[kSpan].end()
+    done()
+  })
+}
+
 switch (variant) {
   case 'bare':
     app = Fastify({ logger: false })
@@ -80,6 +108,7 @@ switch (variant) {
   case '@obs/tracing 1.0': await withObsTracing(1); break
   case '@obs/tracing 0.1': await withObsTracing(0.1); break
   case 'OpenTelemetry floor 0.1': await withOtelFloor(0.1); break
+  case 'OpenTelemetry floor 0.1, attach()': await withOtelFloorAttach(0.1); break
   case '@obs/tracing 1.0 + HTTP instrumentation (register)':
     await withObsTracing(1, { instrumentations: { httpServer: true, httpClient: true, fetch: true } })
     break
