@@ -47,6 +47,8 @@ export function serveBenchProtocol (port) {
     if (message.type === 'cpu') {
       const usage = process.cpuUsage()
       process.send({ cpu: usage.user + usage.system })
+    } else if (message.type === 'exit') {
+      process.exit(0) // a normal exit, so that --cpu-prof writes its profile
     }
   })
   process.send({ port })

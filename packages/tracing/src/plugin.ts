@@ -6,6 +6,7 @@ import { linkMetricsExemplars } from './exemplars.js'
 import { flushSpans } from './flush.js'
 import { installLogCorrelation, isLoggerEnabled } from './log-correlation.js'
 import { resolveOptions, type TracingPluginOptions } from './options.js'
+import { runningTracingSdk } from './sdk.js'
 import { createSpanStarter, installServerSpans, requestSpan } from './server-span.js'
 import { createWithSpan, type WithSpan } from './with-span.js'
 import { VERSION } from './version.js'
@@ -44,7 +45,10 @@ const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsT
 
   const correlateLogs = o.logCorrelation && isLoggerEnabled(app.log)
   if (correlateLogs) installLogCorrelation(app, startServerSpan, o.exclude)
-  installServerSpans(app, { startServerSpan, exclude: o.exclude, traceIdHeader: o.traceIdHeader, correlateLogs })
+  // Known only for the SDK initTracing() started; with a provider of the user's own it may be on.
+  const sdk = runningTracingSdk()
+  const instrumentedServer = o.tracerProvider !== undefined || sdk === undefined || (sdk.enabled && sdk.config.instrumentations.httpServer)
+  installServerSpans(app, { startServerSpan, exclude: o.exclude, traceIdHeader: o.traceIdHeader, correlateLogs, instrumentedServer })
 
   const api: ObsTracing = {
     tracer,

@@ -57,6 +57,11 @@ export interface ServerSpanOptions {
   readonly traceIdHeader: string | false
   /** Give `request.log` the trace fields here when no child logger factory did. */
   readonly correlateLogs: boolean
+  /**
+   * HTTP server instrumentation may end a request's span before onResponse: failures are then
+   * recorded in onSend. False only when it is known to be off.
+   */
+  readonly instrumentedServer: boolean
 }
 
 /**
@@ -228,12 +233,16 @@ export function installServerSpans (app: FastifyInstance, options: ServerSpanOpt
 
   // The status code is final here and nothing is written yet, while HTTP instrumentation ends
   // its span when the response closes, possibly before onResponse hooks run: record failures now.
-  app.addHook('onSend', function recordRequestFailure (request, reply, payload, done) {
-    const traced = request as TracedRequest
-    const span = traced[kSpan] ?? lateSpan(request, reply)
-    if (span !== null && reply.statusCode >= 500) fail(traced, span, reply.statusCode)
-    done(null, payload)
-  })
+  // A request an earlier onRequest hook answered gets its span (and trace id header) here too.
+  // With neither in play, onResponse does it all, and the request path has one hook less.
+  if (options.instrumentedServer || traceIdHeader !== false) {
+    app.addHook('onSend', function recordRequestFailure (request, reply, payload, done) {
+      const traced = request as TracedRequest
+      const span = traced[kSpan] ?? lateSpan(request, reply)
+      if (span !== null && reply.statusCode >= 500) fail(traced, span, reply.statusCode)
+      done(null, payload)
+    })
+  }
 
   // Ends the spans the plugin started. A reply that skipped onSend (hijacked, or written to
   // reply.raw) is described here.
