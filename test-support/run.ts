@@ -16,6 +16,8 @@ export function run (command: string, args: readonly string[], input?: string, o
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
+    // A command that exits without reading its input closes the pipe first: that is no error.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') reject(error) })
     child.stdin.end(input ?? '')
   })
 }
