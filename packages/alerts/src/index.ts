@@ -9,19 +9,19 @@ export type {
   Rule, RuleInput, RuleSource, RuleKind, RuleCommon, EventRuleCommon, Threshold, Severity, LabelMatcher, LabelMatchers,
   ErrorRatioRule, LatencyRule, RateRule, GaugeRule, GaugeAggregation, SloRule, BurnRateWindow, AbsentRule, CustomRule,
   CustomContext, CustomResult
-} from './rule-types.js'
-export { SEVERITIES } from './rule-types.js'
-export { rules, ErrorRatioBuilder, LatencyBuilder, RateBuilder, GaugeBuilder, SloBuilder, AbsentBuilder, CustomBuilder } from './builders.js'
-export { DEFAULT_BURN_RATE_WINDOWS } from './normalize-rule.js'
-export type { Duration } from './duration.js'
-export type { AlertView, AlertState, Acknowledgement, AlertNotification } from './alert.js'
-export type { RaisedAlert, EvaluationReport } from './engine.js'
-export type { SourceStats as EngineStats } from './source-set.js'
-export { exportRules, type ExportOptions, type ExportResult, type RuleGroupYaml, type AlertingRuleYaml, type RecordingRuleYaml } from './export.js'
-export type { WebhookConfig, WebhookPayload, WebhookAlert } from './notifiers/webhook.js'
-export type { SlackConfig } from './notifiers/slack.js'
-export type { EmailConfig } from './notifiers/email.js'
-export type { AlertmanagerConfig, PostableAlert } from './notifiers/alertmanager.js'
+} from './rules/types.js'
+export { SEVERITIES } from './rules/types.js'
+export { rules, ErrorRatioBuilder, LatencyBuilder, RateBuilder, GaugeBuilder, SloBuilder, AbsentBuilder, CustomBuilder } from './rules/builders.js'
+export { DEFAULT_BURN_RATE_WINDOWS } from './rules/normalize.js'
+export type { Duration } from './promql/duration.js'
+export type { AlertView, AlertState, Acknowledgement, AlertNotification } from './engine/alert.js'
+export type { RaisedAlert, EvaluationReport } from './engine/engine.js'
+export type { SourceStats as EngineStats } from './series/source-set.js'
+export { exportRules, type ExportOptions, type ExportResult, type RuleGroupYaml, type AlertingRuleYaml, type RecordingRuleYaml } from './export/rule-file.js'
+export type { WebhookConfig, WebhookPayload, WebhookAlert } from './delivery/notifiers/webhook.js'
+export type { SlackConfig } from './delivery/notifiers/slack.js'
+export type { EmailConfig } from './delivery/notifiers/email.js'
+export type { AlertmanagerConfig, PostableAlert } from './delivery/notifiers/alertmanager.js'
 export {
   InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError,
   InvalidAlertError, TooManyAlertsError, UnauthorizedError, AlertNotFoundError

@@ -1,14 +1,14 @@
 import type { FastifyRequest } from 'fastify'
-import type { AlertNotification } from './alert.js'
-import { type Duration, optionDuration } from './duration.js'
+import type { AlertNotification } from './engine/alert.js'
+import { type Duration, optionDuration } from './promql/duration.js'
 import { InvalidOptionError, UnknownChannelError } from './errors.js'
-import { METRIC_NAME } from './matchers.js'
-import type { NormalizedRule } from './normalize-rule.js'
-import type { AlertmanagerConfig } from './notifiers/alertmanager.js'
-import type { EmailConfig } from './notifiers/email.js'
-import type { SlackConfig } from './notifiers/slack.js'
-import type { WebhookConfig } from './notifiers/webhook.js'
-import { type RuleInput, SEVERITIES, type Severity } from './rule-types.js'
+import { METRIC_NAME } from './promql/matchers.js'
+import type { NormalizedRule } from './rules/normalize.js'
+import type { AlertmanagerConfig } from './delivery/notifiers/alertmanager.js'
+import type { EmailConfig } from './delivery/notifiers/email.js'
+import type { SlackConfig } from './delivery/notifiers/slack.js'
+import type { WebhookConfig } from './delivery/notifiers/webhook.js'
+import { type RuleInput, SEVERITIES, type Severity } from './rules/types.js'
 
 /** Who may use the alert routes: a bearer token, or a function of the request. */
 export type AlertsAuth =

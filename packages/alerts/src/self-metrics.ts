@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import type { DeliveryHooks } from './delivery.js'
-import type { AlertEngine } from './engine.js'
-import type { FailureReason } from './notifiers/types.js'
-import { SEVERITIES } from './rule-types.js'
+import type { DeliveryHooks } from './delivery/channel.js'
+import type { AlertEngine } from './engine/engine.js'
+import type { FailureReason } from './delivery/types.js'
+import { SEVERITIES } from './rules/types.js'
 
 export interface SelfMetrics extends DeliveryHooks {
   observeEvaluation (seconds: number): void

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import type { WebhookPayload } from '../src/notifiers/webhook.js'
-import type { PostableAlert } from '../src/notifiers/alertmanager.js'
+import type { WebhookPayload } from '../src/delivery/notifiers/webhook.js'
+import type { PostableAlert } from '../src/delivery/notifiers/alertmanager.js'
 import { startAlertmanager } from '../../../test-support/alertmanager.js'
 import { samples } from '../../../test-support/exposition.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'

@@ -1,8 +1,8 @@
 import { test } from 'tap'
 import type { FastifyBaseLogger } from 'fastify'
-import type { AlertNotification } from '../src/alert.js'
-import { Channel, Dispatcher, type DeliveryOptions, type Timers } from '../src/delivery.js'
-import { DeliveryError, type Delivery, type FailureReason, type Notifier } from '../src/notifiers/types.js'
+import type { AlertNotification } from '../src/engine/alert.js'
+import { Channel, Dispatcher, type DeliveryOptions, type Timers } from '../src/delivery/channel.js'
+import { DeliveryError, type Delivery, type FailureReason, type Notifier } from '../src/delivery/types.js'
 
 /** Timers that never wait: each delay is recorded and its callback runs on the next turn. */
 function instantTimers (random = 0.5): Timers & { delays: number[] } {

@@ -55,7 +55,7 @@ test('an SMTP server that is down and then back gets the email; wrong credential
 test('a transport that failed to open is opened again by the next attempt (not kept failed forever)', async (t) => {
   let opened = 0
   const sent: unknown[] = []
-  const { emailNotifier } = await t.mockImport<typeof import('../src/notifiers/email.js')>('../src/notifiers/email.js', {
+  const { emailNotifier } = await t.mockImport<typeof import('../src/delivery/notifiers/email.js')>('../src/delivery/notifiers/email.js', {
     nodemailer: {
       default: {
         createTransport: () => {

@@ -1,8 +1,8 @@
 import { test } from 'tap'
-import { rules } from '../src/builders.js'
-import { exportRules } from '../src/export.js'
-import { normalizeRules } from '../src/normalize-rule.js'
-import type { Rule } from '../src/rule-types.js'
+import { rules } from '../src/rules/builders.js'
+import { exportRules } from '../src/export/rule-file.js'
+import { normalizeRules } from '../src/rules/normalize.js'
+import type { Rule } from '../src/rules/types.js'
 
 const base = { name: 'R', window: '5m', above: 1 }
 

@@ -1,8 +1,8 @@
 import { test } from 'tap'
-import type { AlertNotification } from '../src/alert.js'
-import { emailSubject } from '../src/notifiers/email.js'
-import { slackPayload } from '../src/notifiers/slack.js'
-import type { Delivery } from '../src/notifiers/types.js'
+import type { AlertNotification } from '../src/engine/alert.js'
+import { emailSubject } from '../src/delivery/notifiers/email.js'
+import { slackPayload } from '../src/delivery/notifiers/slack.js'
+import type { Delivery } from '../src/delivery/types.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock } from './helpers.js'
 

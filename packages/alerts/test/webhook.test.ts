@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import type { WebhookPayload } from '../src/notifiers/webhook.js'
+import type { WebhookPayload } from '../src/delivery/notifiers/webhook.js'
 import { samples } from '../../../test-support/exposition.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'

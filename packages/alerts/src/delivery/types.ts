@@ -1,0 +1,59 @@
+import type { AlertNotification } from '../engine/alert.js'
+import { SEVERITIES, type Severity } from '../rules/types.js'
+
+/** One message to one channel: the notifications of one alert name from one moment. */
+export interface Delivery {
+  readonly channel: string
+  /** The Alertmanager-style group key, `{}:{alertname="HighErrorRate"}`. */
+  readonly groupKey: string
+  readonly alertname: string
+  readonly notifications: readonly AlertNotification[]
+  /** A periodic re-send of the alerts a stateful receiver (Alertmanager) must keep hearing about. */
+  readonly resend: boolean
+}
+
+/** Why a delivery failed, as counted in `obs_alerts_notifications_failed_total{reason}`. */
+export type FailureReason = 'timeout' | 'connection' | 'unavailable' | 'rejected' | 'error' | 'overflow' | 'shutdown'
+
+/** A failed attempt: `retryable` ones are tried again with backoff. */
+export class DeliveryError extends Error {
+  constructor (
+    message: string,
+    readonly reason: FailureReason,
+    readonly retryable: boolean,
+    /** From a Retry-After header. */
+    readonly retryAfterMs?: number
+  ) {
+    super(message)
+    this.name = 'DeliveryError'
+  }
+}
+
+export interface Notifier {
+  readonly type: string
+  /**
+   * Delivers or throws (a DeliveryError says whether to retry). Should stop when `signal` aborts
+   * (its reason is a DeliveryError: the time limit, or the app closing); the channel stops
+   * waiting then in any case.
+   */
+  send (delivery: Delivery, signal: AbortSignal): Promise<void>
+  /** Sees every notification routed to the channel when it is routed (before delivery). */
+  track? (notifications: readonly AlertNotification[], now: number): void
+  /** For stateful receivers: how often `resend` is called. */
+  readonly resendIntervalMs?: number
+  /** What to send again now, if anything. */
+  resend? (now: number): Delivery | undefined
+  close? (): Promise<void>
+}
+
+/**
+ * The severity a message's title shows: the highest of its firing alerts (of all of them when
+ * none fires). One delivery holds one alert name, whose alerts may differ in severity (an
+ * SLO's page and ticket, alerts raised by code).
+ */
+export function deliverySeverity (delivery: Delivery): Severity {
+  const firing = delivery.notifications.filter((n) => n.status === 'firing')
+  let highest = -1
+  for (const n of firing.length > 0 ? firing : delivery.notifications) highest = Math.max(highest, SEVERITIES.indexOf(n.alert.severity))
+  return SEVERITIES[highest] ?? 'warning'
+}

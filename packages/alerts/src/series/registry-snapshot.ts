@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify'
+import { HISTOGRAM_SUFFIX } from '../promql/matchers.js'
+import type { RawSample } from './series-index.js'
+
+export type Registry = FastifyInstance['metrics']['registry']
+
+/** Where the engine reads series from: every sample of each series name asked for. */
+export interface SnapshotSource {
+  collect (names: readonly string[]): Promise<Snapshot>
+}
+
+export interface Snapshot {
+  /** Samples by series name; a name whose family does not exist has an empty list. */
+  readonly samples: ReadonlyMap<string, readonly RawSample[]>
+  /** Names whose family failed to collect, with the error: their series are kept as they were. */
+  readonly failed: ReadonlyMap<string, unknown>
+}
+
+interface Family {
+  get (): Promise<{ name: string, values: Array<RawSample & { metricName?: string }> }> | { name: string, values: Array<RawSample & { metricName?: string }> }
+}
+
+/**
+ * Reads the registry directly, one family per name the rules use (not the whole registry): a
+ * histogram's `_bucket` and `_count` come from the same family, read once.
+ */
+export class RegistrySnapshot implements SnapshotSource {
+  constructor (private readonly registry: Registry) {}
+
+  async collect (names: readonly string[]): Promise<Snapshot> {
+    const samples = new Map<string, RawSample[]>()
+    const failed = new Map<string, unknown>()
+    const families = new Map<string, string[]>()
+    for (const name of names) {
+      samples.set(name, [])
+      const family = this.registry.getSingleMetric(name) !== undefined ? name : name.replace(HISTOGRAM_SUFFIX, '')
+      families.set(family, [...families.get(family) ?? [], name])
+    }
+    for (const [familyName, wanted] of families) {
+      const family = this.registry.getSingleMetric(familyName) as unknown as Family | undefined
+      if (family === undefined) continue
+      try {
+        const { values } = await family.get()
+        for (const value of values) samples.get(value.metricName ?? familyName)?.push(value)
+      } catch (error) {
+        for (const name of wanted) {
+          samples.delete(name)
+          failed.set(name, error)
+        }
+      }
+    }
+    return { samples, failed }
+  }
+}
