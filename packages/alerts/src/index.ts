@@ -2,9 +2,12 @@ import plugin from './plugin.js'
 
 export default plugin
 export { obsAlerts, type ObsAlerts } from './plugin.js'
-export {
-  type AlertsPluginOptions, type AlertsAuth, type NotifierConfig, type CustomNotifierConfig, type DeliverySettings, type Routing, defaults
-} from './options.js'
+export { type AlertsPluginOptions, defaults } from './options.js'
+export type { AlertsAuth } from './api/auth.js'
+export type { NotifierConfig } from './delivery/notifiers/index.js'
+export type { CustomNotifierConfig } from './delivery/notifiers/custom.js'
+export type { DeliverySettings } from './delivery/settings.js'
+export type { Routing } from './delivery/routing.js'
 export type {
   Rule, RuleInput, RuleSource, RuleKind, RuleCommon, EventRuleCommon, Threshold, Severity, LabelMatcher, LabelMatchers,
   ErrorRatioRule, LatencyRule, RateRule, GaugeRule, GaugeAggregation, SloRule, BurnRateWindow, AbsentRule, CustomRule,
@@ -15,7 +18,8 @@ export { rules, ErrorRatioBuilder, LatencyBuilder, RateBuilder, GaugeBuilder, Sl
 export { DEFAULT_BURN_RATE_WINDOWS } from './rules/normalize.js'
 export type { Duration } from './promql/duration.js'
 export type { AlertView, AlertState, Acknowledgement, AlertNotification } from './engine/alert.js'
-export type { RaisedAlert, EvaluationReport } from './engine/engine.js'
+export type { EvaluationReport } from './engine/engine.js'
+export type { RaisedAlert } from './engine/raised.js'
 export type { SourceStats as EngineStats } from './series/source-set.js'
 export { exportRules, type ExportOptions, type ExportResult, type RuleGroupYaml, type AlertingRuleYaml, type RecordingRuleYaml } from './export/rule-file.js'
 export type { WebhookConfig, WebhookPayload, WebhookAlert } from './delivery/notifiers/webhook.js'

@@ -1,48 +1,11 @@
-import type { FastifyRequest } from 'fastify'
-import type { AlertNotification } from './engine/alert.js'
+import { type AlertsAuth, resolveAuth } from './api/auth.js'
+import { InvalidOptionError } from './errors.js'
+import { NOTIFIER_TYPES, type NotifierConfig, validateNotifier } from './delivery/notifiers/index.js'
+import type { Routing } from './delivery/routing.js'
+import { type DeliveryOptions, type DeliverySettings, positiveInteger, resolveDelivery } from './delivery/settings.js'
 import { type Duration, optionDuration } from './promql/duration.js'
-import { InvalidOptionError, UnknownChannelError } from './errors.js'
 import { METRIC_NAME } from './promql/matchers.js'
-import type { NormalizedRule } from './rules/normalize.js'
-import type { AlertmanagerConfig } from './delivery/notifiers/alertmanager.js'
-import type { EmailConfig } from './delivery/notifiers/email.js'
-import type { SlackConfig } from './delivery/notifiers/slack.js'
-import type { WebhookConfig } from './delivery/notifiers/webhook.js'
-import { type RuleInput, SEVERITIES, type Severity } from './rules/types.js'
-
-/** Who may use the alert routes: a bearer token, or a function of the request. */
-export type AlertsAuth =
-  | { bearerToken: string }
-  | ((request: FastifyRequest) => boolean | Promise<boolean>)
-
-/** A notifier written in code (PagerDuty, a queue, a test double): throw to fail the attempt. */
-export interface CustomNotifierConfig {
-  type: 'custom'
-  send: (notifications: readonly AlertNotification[], context: { channel: string, signal: AbortSignal }) => Promise<void> | void
-}
-
-export interface DeliverySettings {
-  /** One attempt's time limit. */
-  timeout: Duration
-  /** Attempts after the first, for failures worth retrying (down, timeout, 429, 5xx). */
-  retries: number
-  /** First retry delay; doubles each retry up to `maxBackoff`, with jitter. */
-  backoff: Duration
-  maxBackoff: Duration
-  /** Deliveries waiting per channel; beyond, the oldest waiting one is dropped, logged and counted. */
-  queueSize: number
-}
-
-export type NotifierConfig = (WebhookConfig | SlackConfig | EmailConfig | AlertmanagerConfig | CustomNotifierConfig) & {
-  /** Overrides the plugin's `delivery` settings for this channel. */
-  delivery?: Partial<DeliverySettings>
-}
-
-/**
- * Channels by severity; `default` for severities not listed. Without any key: every channel.
- * Once a key is set, a severity that is not listed goes to `default`, or nowhere without it.
- */
-export type Routing = Partial<Record<Severity | 'default', readonly string[]>>
+import type { RuleInput } from './rules/types.js'
 
 export interface AlertsPluginOptions {
   /** The rules: plain objects or builders. */
@@ -102,21 +65,13 @@ export const defaults = Object.freeze({
   now: Date.now as () => number
 })
 
-export interface ResolvedDelivery {
-  timeoutMs: number
-  retries: number
-  backoffMs: number
-  maxBackoffMs: number
-  queueSize: number
-}
-
 export interface ResolvedOptions {
   rules: readonly RuleInput[]
   intervalMs: number | false
   path: string | false
   auth: AlertsAuth | undefined
   ackAuth: AlertsAuth | undefined
-  notifiers: ReadonlyMap<string, { config: NotifierConfig, delivery: ResolvedDelivery }>
+  notifiers: ReadonlyMap<string, { config: NotifierConfig, delivery: DeliveryOptions }>
   routing: Routing
   repeatIntervalMs: number
   historySize: number
@@ -129,11 +84,6 @@ export interface ResolvedOptions {
   samplesPerWindow: number
   checkTimeoutMs: number
   now: () => number
-}
-
-const positiveInteger = (name: string, value: unknown): number => {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new InvalidOptionError(name, 'expected a positive integer')
-  return value as number
 }
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
@@ -176,106 +126,18 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
   }
 }
 
-function resolveDelivery (name: string, d: Partial<DeliverySettings>): ResolvedDelivery {
-  if (!Number.isInteger(d.retries) || (d.retries as number) < 0) throw new InvalidOptionError(`${name}.retries`, 'expected an integer ≥ 0')
-  const backoffMs = optionDuration(`${name}.backoff`, d.backoff, { min: 1 })
-  const maxBackoffMs = optionDuration(`${name}.maxBackoff`, d.maxBackoff, { min: 1 })
-  if (maxBackoffMs < backoffMs) throw new InvalidOptionError(`${name}.maxBackoff`, 'must not be shorter than backoff')
-  return {
-    timeoutMs: optionDuration(`${name}.timeout`, d.timeout, { min: 1 }),
-    retries: d.retries as number,
-    backoffMs,
-    maxBackoffMs,
-    queueSize: positiveInteger(`${name}.queueSize`, d.queueSize)
-  }
-}
-
-function resolveAuth (name: string, auth: unknown): AlertsAuth | undefined {
-  if (auth === undefined || typeof auth === 'function') return auth as AlertsAuth | undefined
-  const token = (auth as { bearerToken?: unknown } | null)?.bearerToken
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new InvalidOptionError(name, 'expected { bearerToken: string } or a function (request) => boolean')
-  }
-  return { bearerToken: token }
-}
-
-const httpUrl = (name: string, value: unknown): void => {
-  let ok = false
-  try {
-    const url = new URL(String(value))
-    ok = typeof value === 'string' && (url.protocol === 'http:' || url.protocol === 'https:')
-  } catch {}
-  if (!ok) throw new InvalidOptionError(name, 'expected an http(s) URL')
-}
-
-function resolveNotifiers (notifiers: unknown, delivery: ResolvedDelivery): Map<string, { config: NotifierConfig, delivery: ResolvedDelivery }> {
+function resolveNotifiers (notifiers: unknown, delivery: DeliveryOptions): Map<string, { config: NotifierConfig, delivery: DeliveryOptions }> {
   if (notifiers === null || typeof notifiers !== 'object' || Array.isArray(notifiers)) {
     throw new InvalidOptionError('notifiers', 'expected an object of channel names to notifier configurations')
   }
-  const out = new Map<string, { config: NotifierConfig, delivery: ResolvedDelivery }>()
+  const out = new Map<string, { config: NotifierConfig, delivery: DeliveryOptions }>()
   for (const [name, config] of Object.entries(notifiers as Record<string, NotifierConfig>)) {
     const at = `notifiers.${name}`
     if (!/^[a-zA-Z0-9_-]+$/.test(name)) throw new InvalidOptionError(at, 'channel names are letters, digits, "_" and "-"')
     if (config === null || typeof config !== 'object') throw new InvalidOptionError(at, 'expected a notifier configuration')
-    switch (config.type) {
-      case 'webhook': case 'slack': case 'alertmanager':
-        httpUrl(`${at}.url`, config.url)
-        break
-      case 'email': {
-        const smtp = config.smtp as EmailConfig['smtp'] | undefined
-        if (typeof smtp?.host !== 'string' || smtp.host === '') throw new InvalidOptionError(`${at}.smtp.host`, 'expected the SMTP host')
-        if (smtp.port !== undefined && !(Number.isInteger(smtp.port) && smtp.port > 0 && smtp.port < 65536)) throw new InvalidOptionError(`${at}.smtp.port`, 'expected a port number')
-        if (typeof config.from !== 'string' || !config.from.includes('@')) throw new InvalidOptionError(`${at}.from`, 'expected an email address')
-        const to = typeof config.to === 'string' ? [config.to] : config.to
-        if (!Array.isArray(to) || to.length === 0 || !to.every((a) => typeof a === 'string' && a.includes('@'))) {
-          throw new InvalidOptionError(`${at}.to`, 'expected an email address or a list of them')
-        }
-        break
-      }
-      case 'custom':
-        if (typeof config.send !== 'function') throw new InvalidOptionError(`${at}.send`, 'expected a function')
-        break
-      default:
-        throw new InvalidOptionError(`${at}.type`, 'expected "webhook", "slack", "email", "alertmanager" or "custom"')
-    }
-    if (config.type === 'alertmanager' && config.resendInterval !== undefined) optionDuration(`${at}.resendInterval`, config.resendInterval, { min: 100 })
-    if (config.type === 'webhook' && config.maxAlerts !== undefined && !(Number.isInteger(config.maxAlerts) && config.maxAlerts >= 0)) {
-      throw new InvalidOptionError(`${at}.maxAlerts`, 'expected an integer ≥ 0')
-    }
-    const ownDelivery = config.delivery === undefined
-      ? delivery
-      : resolveDelivery(`${at}.delivery`, { timeout: delivery.timeoutMs, retries: delivery.retries, backoff: delivery.backoffMs, maxBackoff: delivery.maxBackoffMs, queueSize: delivery.queueSize, ...config.delivery })
+    if (!validateNotifier(config, at)) throw new InvalidOptionError(`${at}.type`, `expected one of ${NOTIFIER_TYPES.map((t) => `"${t}"`).join(', ')}`)
+    const ownDelivery = config.delivery === undefined ? delivery : resolveDelivery(`${at}.delivery`, config.delivery, delivery)
     out.set(name, { config, delivery: ownDelivery })
   }
   return out
-}
-
-export interface ResolvedRouting {
-  /** The channels of an alert: its own, else by its severity. */
-  route: (severity: Severity, own: readonly string[] | undefined) => readonly string[]
-  /** Severities that routing sends nowhere (some keys set, these not, and no `default`). */
-  unrouted: Severity[]
-}
-
-/** Checks that routing and rules only name declared channels; returns the routing function. */
-export function resolveRouting (routing: Routing, channels: readonly string[], rules: readonly NormalizedRule[]): ResolvedRouting {
-  if (routing === null || typeof routing !== 'object' || Array.isArray(routing)) throw new InvalidOptionError('routing', 'expected { critical?: [...], …, default?: [...] }')
-  const known = new Set(channels)
-  const check = (list: unknown, where: string): readonly string[] => {
-    if (!Array.isArray(list)) throw new InvalidOptionError(where, 'expected an array of channel names')
-    for (const name of list) if (!known.has(name)) throw new UnknownChannelError(String(name), where)
-    return list
-  }
-  for (const key of Object.keys(routing)) {
-    if (key !== 'default' && !SEVERITIES.includes(key as Severity)) throw new InvalidOptionError(`routing.${key}`, `expected one of ${SEVERITIES.join(', ')}, default`)
-    check(routing[key as Severity], `routing.${key}`)
-  }
-  for (const rule of rules) if (rule.channels !== undefined) check(rule.channels, `the channels of rule "${rule.name}"`)
-  // No routing at all: every channel. Routing for some severities only: the others go to
-  // `default`, else nowhere (never to every channel, pager included, by accident).
-  const fallback = Object.keys(routing).length === 0 ? channels : routing.default ?? []
-  return {
-    route: (severity, own) => own !== undefined ? check(own, 'channels') : routing[severity] ?? fallback,
-    unrouted: Object.keys(routing).length === 0 || routing.default !== undefined ? [] : SEVERITIES.filter((s) => routing[s] === undefined)
-  }
 }

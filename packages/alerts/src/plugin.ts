@@ -1,19 +1,23 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
+import { registerRoutes } from './api/routes.js'
+import { systemClock } from './clock.js'
+import { Channel } from './delivery/channel.js'
+import { Dispatcher } from './delivery/dispatcher.js'
+import { createNotifier } from './delivery/notifiers/index.js'
+import { resolveRouting } from './delivery/routing.js'
 import type { AlertView } from './engine/alert.js'
-import { Channel, Dispatcher } from './delivery/channel.js'
-import { formatDuration } from './promql/duration.js'
-import { AlertEngine, type EvaluationReport, type RaisedAlert } from './engine/engine.js'
+import { AlertEngine, type EvaluationReport } from './engine/engine.js'
+import type { RaisedAlert } from './engine/raised.js'
 import { InvalidRuleError } from './errors.js'
 import { type ExportOptions, type ExportResult, exportRules } from './export/rule-file.js'
+import { type AlertsPluginOptions, resolveOptions } from './options.js'
+import { formatDuration } from './promql/duration.js'
 import { normalizeRules, ruleWindows } from './rules/normalize.js'
-import { createNotifier } from './delivery/notifiers/index.js'
-import { type AlertsPluginOptions, resolveOptions, resolveRouting } from './options.js'
-import { registerRoutes } from './api/routes.js'
 import type { RuleInput } from './rules/types.js'
-import { createSelfMetrics } from './self-metrics.js'
 import { RegistrySnapshot } from './series/registry-snapshot.js'
 import type { SourceStats } from './series/source-set.js'
+import { createSelfMetrics, watchState } from './self-metrics.js'
 
 /** What the plugin adds to the Fastify instance as `app.alerts`. */
 export interface ObsAlerts {
@@ -64,20 +68,20 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const prefix = o.metricsPrefix ?? app.metrics.prefix
   const generatorURL = (fingerprint: string): string => o.path === false ? '' : `${o.externalUrl}${o.path}/${fingerprint}`
 
+  // Wired top-down, each part from those made before it, all on one clock.
+  const clock = systemClock(o.now)
+  const self = createSelfMetrics(app)
   const channels = new Map<string, Channel>()
-  // The gauges read the engine at scrape time, once it exists.
-  const self = createSelfMetrics(app, () => running, () => new Map([...channels].map(([name, c]) => [name, c.length])))
-  for (const [name, { config, delivery }] of o.notifiers) {
-    // Alertmanager re-sends read the alerts as they are when sent.
-    const live = (fingerprint: string): AlertView | undefined => running.current(fingerprint)
-    channels.set(name, new Channel(name, createNotifier(name, config, delivery, o.externalUrl, live), delivery, self, app.log))
+  for (const [channel, { config, delivery }] of o.notifiers) {
+    const notifier = createNotifier(config, { channel, delivery, externalUrl: o.externalUrl })
+    channels.set(channel, new Channel(channel, notifier, delivery, self, app.log, clock))
   }
-  const dispatcher = new Dispatcher(channels, o.now)
-  const running = new AlertEngine({
+  const dispatcher = new Dispatcher(channels, clock.now)
+  const engine = new AlertEngine({
     rules,
     prefix,
     snapshot: new RegistrySnapshot(app.metrics.registry),
-    now: o.now,
+    now: clock.now,
     limits: { maxSeries: o.maxSeries, maxGroups: o.maxGroups, samplesPerWindow: o.samplesPerWindow, ...(o.intervalMs === false ? {} : { intervalMs: o.intervalMs }) },
     repeatIntervalMs: o.repeatIntervalMs,
     historySize: o.historySize,
@@ -95,11 +99,12 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       app.log.info({ rule }, `@obs/alerts: rule "${rule}" evaluates again`)
     }
   })
+  watchState(app, engine, dispatcher)
 
   const evaluate = async (): Promise<EvaluationReport> => {
     const started = performance.now()
     try {
-      return await running.evaluate()
+      return await engine.evaluate()
     } finally {
       self.observeEvaluation((performance.now() - started) / 1000)
     }
@@ -125,19 +130,19 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
 
   const api: ObsAlerts = {
     evaluate,
-    raise: (alert) => running.raise(alert),
-    resolve: (fingerprint) => running.resolve(fingerprint),
-    acknowledge: (fingerprint, by = 'anonymous', comment) => running.acknowledge(fingerprint, by, comment),
-    active: () => running.active(),
-    history: (limit) => running.resolvedHistory(limit),
-    get: (fingerprint) => running.get(fingerprint),
+    raise: (alert) => engine.raise(alert),
+    resolve: (fingerprint) => engine.resolve(fingerprint),
+    acknowledge: (fingerprint, by = 'anonymous', comment) => engine.acknowledge(fingerprint, by, comment),
+    active: () => engine.active(),
+    history: (limit) => engine.resolvedHistory(limit),
+    get: (fingerprint) => engine.get(fingerprint),
     exportRules: (exportOptions) => exportRules(o.rules as RuleInput[], { prefix, ...exportOptions }),
     flush: (timeout = o.drainTimeoutMs) => dispatcher.idle(timeout),
-    stats: () => running.stats(),
+    stats: () => engine.stats(),
     metricsPrefix: prefix
   }
   app.decorate('alerts', api)
-  if (o.path !== false) registerRoutes(app, running, { path: o.path, auth: o.auth, ackAuth: o.ackAuth })
+  if (o.path !== false) registerRoutes(app, engine, { path: o.path, auth: o.auth, ackAuth: o.ackAuth })
 }
 
 export default fp(obsAlerts, { fastify: '5.x', name: '@obs/alerts', dependencies: ['@obs/metrics'] })

@@ -1,11 +1,14 @@
 import { test } from 'tap'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AlertNotification } from '../src/engine/alert.js'
-import { Channel, Dispatcher, type DeliveryOptions, type Timers } from '../src/delivery/channel.js'
+import type { Clock } from '../src/clock.js'
+import { Channel } from '../src/delivery/channel.js'
+import { Dispatcher } from '../src/delivery/dispatcher.js'
+import type { DeliveryOptions } from '../src/delivery/settings.js'
 import { DeliveryError, type Delivery, type FailureReason, type Notifier } from '../src/delivery/types.js'
 
 /** Timers that never wait: each delay is recorded and its callback runs on the next turn. */
-function instantTimers (random = 0.5): Timers & { delays: number[] } {
+function instantTimers (random = 0.5): Clock & { delays: number[] } {
   let now = 0
   const delays: number[] = []
   return {

@@ -68,8 +68,8 @@ test('a transport that failed to open is opened again by the next attempt (not k
   const notifier = emailNotifier({ type: 'email', smtp: { host: 'smtp.internal' }, from: 'a@example.com', to: 'b@example.com' }, 1000)
   const delivery = { channel: 'mail', groupKey: '{}:{alertname="Disk"}', alertname: 'Disk', notifications: [], resend: false }
   const signal = new AbortController().signal
-  await t.rejects(notifier.send(delivery, signal), { reason: 'connection', retryable: true, message: /SMTP smtp\.internal:587: cannot read the TLS certificate/ })
-  await notifier.send(delivery, signal)
+  await t.rejects(notifier.send(delivery, signal, 0), { reason: 'connection', retryable: true, message: /SMTP smtp\.internal:587: cannot read the TLS certificate/ })
+  await notifier.send(delivery, signal, 0)
   t.equal(opened, 2, 'opened again')
   t.match(sent, [{ subject: '[RESOLVED] Disk (warning)' }])
   await notifier.close?.()

@@ -1,7 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import { UnauthorizedError } from '../errors.js'
-import type { AlertsAuth } from '../options.js'
+import { InvalidOptionError, UnauthorizedError } from '../errors.js'
+
+/** Who may use the alert routes: a bearer token, or a function of the request. */
+export type AlertsAuth =
+  | { bearerToken: string }
+  | ((request: FastifyRequest) => boolean | Promise<boolean>)
+
+/** Checks an auth option at registration (`name` is the option). */
+export function resolveAuth (name: string, auth: unknown): AlertsAuth | undefined {
+  if (auth === undefined || typeof auth === 'function') return auth as AlertsAuth | undefined
+  const token = (auth as { bearerToken?: unknown } | null)?.bearerToken
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new InvalidOptionError(name, 'expected { bearerToken: string } or a function (request) => boolean')
+  }
+  return { bearerToken: token }
+}
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 

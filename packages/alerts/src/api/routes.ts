@@ -1,9 +1,8 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import type { AlertView } from '../engine/alert.js'
-import { authHook } from './auth.js'
+import { type AlertsAuth, authHook } from './auth.js'
 import type { AlertEngine } from '../engine/engine.js'
 import { AlertNotFoundError } from '../errors.js'
-import type { AlertsAuth } from '../options.js'
 import { SEVERITIES } from '../rules/types.js'
 
 export interface RouteOptions {

@@ -1,37 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { AlertNotification } from '../engine/alert.js'
+import { type Clock, systemClock } from '../clock.js'
+import type { DeliveryOptions } from './settings.js'
 import { DeliveryError, type Delivery, type FailureReason, type Notifier } from './types.js'
-
-export interface DeliveryOptions {
-  /** One attempt's time limit. */
-  readonly timeoutMs: number
-  /** Attempts after the first one, for failures worth retrying. */
-  readonly retries: number
-  /** The first retry's delay; it doubles each time, up to `maxBackoffMs`, with jitter. */
-  readonly backoffMs: number
-  readonly maxBackoffMs: number
-  /** Deliveries waiting per channel; beyond, the oldest waiting one is dropped and counted. */
-  readonly queueSize: number
-}
 
 export interface DeliveryHooks {
   sent (channel: string): void
   failed (channel: string, reason: FailureReason): void
   retried (channel: string): void
-}
-
-export interface Timers {
-  setTimeout (fn: () => void, ms: number): { unref?: () => unknown }
-  clearTimeout (timer: unknown): void
-  random (): number
-  now (): number
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-  random: Math.random,
-  now: Date.now
 }
 
 interface Job { delivery: Delivery, attempt: number, lastError?: DeliveryError }
@@ -77,7 +52,7 @@ export class Channel {
     private readonly options: DeliveryOptions,
     private readonly hooks: DeliveryHooks,
     private readonly log: FastifyBaseLogger,
-    private readonly timers: Timers = realTimers
+    private readonly clock: Clock = systemClock()
   ) {
     if (notifier.resend !== undefined && notifier.resendIntervalMs !== undefined) this.scheduleResend()
   }
@@ -125,11 +100,11 @@ export class Channel {
   }
 
   private scheduleResend (): void {
-    const timer = this.timers.setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       if (this.closed) return
       // A re-send carries the whole state: one waiting is enough.
       if (!this.waiting.some((job) => job.delivery.resend)) {
-        const delivery = this.notifier.resend!(this.timers.now())
+        const delivery = this.notifier.resend!(this.clock.now())
         if (delivery !== undefined) this.enqueue({ ...delivery, channel: this.name })
       }
       this.scheduleResend()
@@ -158,6 +133,7 @@ export class Channel {
     job.attempt++
     const controller = new AbortController()
     const { signal } = controller
+    // Real time, whatever the clock: the limit guards the process against a hung endpoint.
     const timeout = setTimeout(() => controller.abort(new DeliveryError(`no answer within ${this.options.timeoutMs} ms`, 'timeout', true)), this.options.timeoutMs)
     timeout.unref()
     const stop = (): void => controller.abort(new DeliveryError('the plugin closed while it was being sent', 'shutdown', false))
@@ -165,7 +141,7 @@ export class Channel {
     // Listening before the notifier does: its own reaction to the abort comes second.
     const aborted = abortion(signal)
     try {
-      const sending = (async () => { await this.notifier.send(job.delivery, signal) })()
+      const sending = (async () => { await this.notifier.send(job.delivery, signal, this.clock.now()) })()
       sending.catch(() => {})
       // The notifier's own promise may never settle (a custom one that ignores the signal).
       await Promise.race([sending, aborted])
@@ -197,7 +173,7 @@ export class Channel {
     if (retryAfter !== undefined) return Math.min(retryAfter, 5 * 60_000)
     const base = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (job.attempt - 1))
     // "Equal jitter": at least half the delay, so that retries of many channels spread out.
-    return base / 2 + this.timers.random() * base / 2
+    return base / 2 + this.clock.random() * base / 2
   }
 
   private fail (job: Job, reason: FailureReason, message: string): void {
@@ -211,13 +187,13 @@ export class Channel {
   private sleep (ms: number): Promise<void> {
     if (this.closed) return Promise.resolve()
     return new Promise((resolve) => {
-      const timer = this.timers.setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.wake = undefined
         resolve()
       }, ms)
       timer.unref?.()
       this.wake = () => {
-        this.timers.clearTimeout(timer)
+        this.clock.clearTimeout(timer)
         this.wake = undefined
         resolve()
       }
@@ -233,7 +209,7 @@ export class Channel {
   async close (timeoutMs: number): Promise<number> {
     if (this.closed) return 0
     this.closed = true
-    this.timers.clearTimeout(this.resendTimer)
+    this.clock.clearTimeout(this.resendTimer)
     this.wake?.()
     let left = 0
     if (!await this.idle(timeoutMs)) {
@@ -261,50 +237,5 @@ export class Channel {
       }, timeoutMs)
       this.idleWaiters.add(done)
     })
-  }
-}
-
-/**
- * Hands notifications to channels: one delivery per channel and alert name, so a receiver gets
- * one message for an alert that fires for ten routes. Acknowledged alerts stop paging people;
- * stateful receivers (Alertmanager) still hear of them, and re-send rather than repeat.
- */
-export class Dispatcher {
-  constructor (readonly channels: ReadonlyMap<string, Channel>, private readonly now: () => number) {}
-
-  dispatch (notifications: readonly AlertNotification[]): void {
-    const byChannel = new Map<string, AlertNotification[]>()
-    for (const n of notifications) {
-      for (const name of n.alert.channels) {
-        const channel = this.channels.get(name)
-        if (channel === undefined) continue
-        if (channel.stateful ? n.repeat : (n.status === 'firing' && n.alert.acknowledged !== null)) continue
-        let list = byChannel.get(name)
-        if (list === undefined) byChannel.set(name, list = [])
-        list.push(n)
-      }
-    }
-    for (const [name, list] of byChannel) {
-      const channel = this.channels.get(name)!
-      channel.notifier.track?.(list, this.now())
-      const byName = new Map<string, AlertNotification[]>()
-      for (const n of list) {
-        let group = byName.get(n.alert.name)
-        if (group === undefined) byName.set(n.alert.name, group = [])
-        group.push(n)
-      }
-      for (const [alertname, group] of byName) {
-        channel.enqueue({ channel: name, groupKey: `{}:{alertname=${JSON.stringify(alertname)}}`, alertname, notifications: group, resend: false })
-      }
-    }
-  }
-
-  async idle (timeoutMs: number): Promise<boolean> {
-    const results = await Promise.all([...this.channels.values()].map((c) => c.idle(timeoutMs)))
-    return results.every(Boolean)
-  }
-
-  async close (timeoutMs: number): Promise<void> {
-    await Promise.all([...this.channels.values()].map((c) => c.close(timeoutMs)))
   }
 }

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors.js'
 import { DeliveryError } from './types.js'
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
@@ -56,4 +57,14 @@ export function redact (url: string): string {
   } catch {
     return '(invalid URL)'
   }
+}
+
+/** Checks a notifier's URL at registration. */
+export function checkHttpUrl (name: string, value: unknown): void {
+  let ok = false
+  try {
+    const url = new URL(String(value))
+    ok = typeof value === 'string' && (url.protocol === 'http:' || url.protocol === 'https:')
+  } catch {}
+  if (!ok) throw new InvalidOptionError(name, 'expected an http(s) URL')
 }

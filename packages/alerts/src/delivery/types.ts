@@ -1,4 +1,5 @@
 import type { AlertNotification } from '../engine/alert.js'
+import type { DeliveryOptions } from './settings.js'
 import { SEVERITIES, type Severity } from '../rules/types.js'
 
 /** One message to one channel: the notifications of one alert name from one moment. */
@@ -34,9 +35,9 @@ export interface Notifier {
   /**
    * Delivers or throws (a DeliveryError says whether to retry). Should stop when `signal` aborts
    * (its reason is a DeliveryError: the time limit, or the app closing); the channel stops
-   * waiting then in any case.
+   * waiting then in any case. `now` is the plugin's clock when the attempt starts.
    */
-  send (delivery: Delivery, signal: AbortSignal): Promise<void>
+  send (delivery: Delivery, signal: AbortSignal, now: number): Promise<void>
   /** Sees every notification routed to the channel when it is routed (before delivery). */
   track? (notifications: readonly AlertNotification[], now: number): void
   /** For stateful receivers: how often `resend` is called. */
@@ -44,6 +45,25 @@ export interface Notifier {
   /** What to send again now, if anything. */
   resend? (now: number): Delivery | undefined
   close? (): Promise<void>
+}
+
+/** What a notifier module's factory is given besides its configuration. */
+export interface NotifierContext {
+  /** The channel's name under `notifiers`. */
+  readonly channel: string
+  readonly delivery: DeliveryOptions
+  /** The plugin's `externalUrl`. */
+  readonly externalUrl: string
+}
+
+/**
+ * One kind of notifier: its configuration's check and its factory, in one module. The table
+ * in `notifiers/index.ts` lists them by `type`; adding a notifier is one module and one line.
+ */
+export interface NotifierModule<C> {
+  /** Throws OBS_ALERTS_INVALID_OPTION, naming the field under `at` (`notifiers.pager`). */
+  validate (config: C, at: string): void
+  create (config: C, context: NotifierContext): Notifier
 }
 
 /**

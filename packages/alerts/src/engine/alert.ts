@@ -1,4 +1,5 @@
 import type { Severity } from '../rules/types.js'
+import { kCurrent } from '../symbols.js'
 
 export type AlertState = 'pending' | 'firing' | 'resolved'
 
@@ -37,60 +38,20 @@ export interface AlertView {
   metadata?: Record<string, unknown>
 }
 
-/** The mutable state behind a view; times are milliseconds since the epoch. */
-export class AlertInstance {
-  state: AlertState = 'pending'
-  value = NaN
-  annotations: Record<string, string> = {}
-  /** For rule alerts: the key of the sample its annotations were rendered from, and the evaluation that last saw it. */
-  sampleKey: string | undefined
-  seen = 0
-  firedAt: number | undefined
-  resolvedAt: number | undefined
-  keepFiringSince: number | undefined
-  lastNotifiedAt: number | undefined
-  acknowledged: Acknowledgement | null = null
-  metadata: Record<string, unknown> | undefined
-  /** For raised alerts: resolved automatically at this time. */
-  expiresAt: number | undefined
-
-  constructor (
-    readonly fingerprint: string,
-    readonly name: string,
-    readonly severity: Severity,
-    readonly source: 'rule' | 'code',
-    readonly labels: Readonly<Record<string, string>>,
-    readonly activeAt: number,
-    readonly channels: readonly string[],
-    readonly generatorURL: string
-  ) {}
-
-  view (): AlertView {
-    const iso = (ms: number | undefined): string | null => ms === undefined ? null : new Date(ms).toISOString()
-    return {
-      fingerprint: this.fingerprint,
-      name: this.name,
-      state: this.state,
-      severity: this.severity,
-      source: this.source,
-      labels: { ...this.labels },
-      annotations: { ...this.annotations },
-      value: Number.isFinite(this.value) ? this.value : null,
-      activeAt: new Date(this.activeAt).toISOString(),
-      startsAt: iso(this.firedAt),
-      endsAt: iso(this.resolvedAt),
-      acknowledged: this.acknowledged === null ? null : { ...this.acknowledged },
-      channels: [...this.channels],
-      generatorURL: this.generatorURL,
-      ...(this.metadata === undefined ? {} : { metadata: this.metadata })
-    }
-  }
-}
-
 /** What a notifier is asked to deliver: one alert at one moment. */
 export interface AlertNotification {
   status: 'firing' | 'resolved'
   /** A reminder that a still-firing alert fires (after the repeat interval). */
   repeat: boolean
   alert: AlertView
+}
+
+/** A notification that can still read its alert as it is now (Alertmanager's re-sends). */
+export interface LiveNotification extends AlertNotification {
+  readonly [kCurrent]?: () => AlertView | undefined
+}
+
+/** The alert of a notification as it is now, while it is active; undefined once it is not. */
+export function currentView (n: AlertNotification): AlertView | undefined {
+  return (n as LiveNotification)[kCurrent]?.()
 }

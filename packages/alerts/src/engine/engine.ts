@@ -1,18 +1,17 @@
-import { type AlertNotification, AlertInstance, type AlertView } from './alert.js'
-import { RuleAlerts, type Transitions } from './rule-alerts.js'
-import { type Duration, parseDuration } from '../promql/duration.js'
-import { InvalidAlertError, TooManyAlertsError } from '../errors.js'
-import { evaluate, type EvaluationContext, type RecordedLabels, SourceFailure } from './evaluate.js'
-import { fingerprint } from './fingerprint.js'
-import { History } from './history.js'
 import { LABEL_NAME } from '../promql/matchers.js'
-import type { NormalizedRule } from '../rules/normalize.js'
+import { labelKey, type Vector } from '../promql/vector.js'
 import { type AlertPlan, planRule } from '../rules/compile.js'
+import type { NormalizedRule } from '../rules/normalize.js'
 import { type CustomResult, SEVERITIES, type Severity } from '../rules/types.js'
 import type { SnapshotSource } from '../series/registry-snapshot.js'
+import type { Limits } from '../series/selector-source.js'
 import { SourceSet, type SourceStats } from '../series/source-set.js'
-import type { Limits, Vector } from '../series/sources.js'
-import { labelKey } from '../series/series-index.js'
+import type { AlertNotification, AlertView } from './alert.js'
+import { evaluate, type EvaluationContext, type RecordedLabels, SourceFailure } from './evaluate.js'
+import { History } from './history.js'
+import type { AlertInstance } from './lifecycle.js'
+import { type RaisedAlert, RaisedAlerts } from './raised.js'
+import { RuleAlerts } from './rule-alerts.js'
 
 export interface EngineOptions {
   readonly rules: readonly NormalizedRule[]
@@ -38,21 +37,6 @@ export interface EngineOptions {
   readonly onRuleRecovered?: (rule: string) => void
 }
 
-/** What `app.alerts.raise()` takes: an alert raised by code rather than by a rule. */
-export interface RaisedAlert {
-  /** Becomes the `alertname` label: the same title (and labels) is the same alert. */
-  title: string
-  message?: string
-  /** Default `warning`. */
-  severity?: Severity
-  /** Free-form details, kept on the alert; string-keyed scalars also become annotations. */
-  metadata?: Record<string, unknown>
-  labels?: Record<string, string>
-  channels?: readonly string[]
-  /** Resolve by itself after this long unless raised again; false to stay until `resolve()`. Default: the plugin's `resolveRaisedAfter`. */
-  resolveAfter?: Duration | false
-}
-
 export interface EvaluationReport {
   /** Evaluation time, milliseconds since the epoch. */
   at: number
@@ -61,8 +45,6 @@ export interface EvaluationReport {
   notifications: number
   errors: Array<{ rule: string, error: unknown }>
 }
-
-const CODE_ANNOTATIONS = new Set(['summary', 'description'])
 
 /**
  * The in-process engine: takes a snapshot of the series the rules read, evaluates every
@@ -74,10 +56,7 @@ export class AlertEngine {
   readonly plans: readonly AlertPlan[]
   private readonly sources: SourceSet
   private readonly states: RuleAlerts[]
-  /** Alerts raised by code, at most `limits.maxGroups` at once. */
-  private readonly raised = new Map<string, AlertInstance>()
-  /** raise() calls refused because `raised` was full. */
-  private raisedOverLimit = 0
+  private readonly raised: RaisedAlerts
   private readonly history: History
   private readonly failing = new Set<string>()
   private readonly recorded: RecordedLabels = new WeakMap()
@@ -91,6 +70,12 @@ export class AlertEngine {
       generatorURL: options.generatorURL,
       maxAlerts: options.limits.maxGroups
     }))
+    this.raised = new RaisedAlerts({
+      maxAlerts: options.limits.maxGroups,
+      resolveAfterMs: options.resolveRaisedAfterMs,
+      route: options.route,
+      generatorURL: options.generatorURL
+    })
     this.history = new History(options.historySize)
   }
 
@@ -109,33 +94,33 @@ export class AlertEngine {
     const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded }
     for (const state of this.states) {
       const { plan } = state
-      let transitions: Transitions
       try {
         const vector = plan.expr.op === 'custom' ? await this.custom(plan, now) : evaluate(plan.expr, context)
-        transitions = state.apply(vector, now)
+        notifications.push(...state.apply(vector, now))
       } catch (error) {
         // As in Prometheus, a failed evaluation leaves the rule's alerts as they were.
         report.errors.push({ rule: plan.alert, error: error instanceof SourceFailure ? error.cause : error })
-        continue
       }
-      const { fired, resolved } = transitions
-      for (const alert of fired) this.fired(alert, now, notifications)
-      for (const alert of resolved) this.resolved(alert, notifications)
     }
     this.trackErrors(report)
-    this.expireRaised(now, notifications)
+    notifications.push(...this.raised.expire(now))
     for (const alert of this.allActive()) {
       if (alert.state === 'pending') report.pending++
       if (alert.state !== 'firing') continue
       report.firing++
-      if (alert.acknowledged === null && alert.lastNotifiedAt !== undefined && now - alert.lastNotifiedAt >= this.options.repeatIntervalMs) {
-        alert.lastNotifiedAt = now
-        notifications.push({ status: 'firing', repeat: true, alert: alert.view() })
-      }
+      const repeat = alert.repeat(now, this.options.repeatIntervalMs)
+      if (repeat !== undefined) notifications.push(repeat)
     }
     report.notifications = notifications.length
-    if (notifications.length > 0) this.options.notify(notifications)
+    this.notify(notifications)
     return report
+  }
+
+  /** Keeps resolved alerts in the history, and hands every notification on. */
+  private notify (notifications: AlertNotification[]): void {
+    if (notifications.length === 0) return
+    for (const n of notifications) if (n.status === 'resolved') this.history.add(n.alert)
+    this.options.notify(notifications)
   }
 
   private async custom (plan: AlertPlan, now: number): Promise<Vector> {
@@ -146,7 +131,7 @@ export class AlertEngine {
       timer = setTimeout(() => reject(new Error(`the check did not settle within ${this.options.checkTimeoutMs} ms`)), this.options.checkTimeoutMs)
     })
     try {
-      return customVector(await Promise.race([Promise.resolve(plan.expr.check({ now })), timeout]))
+      return customVector(await Promise.race([Promise.resolve(plan.expr.check({ now })), timeout]) as CustomResult)
     } finally {
       clearTimeout(timer)
     }
@@ -165,75 +150,18 @@ export class AlertEngine {
     }
   }
 
-  /** Acknowledged alerts are notified too: the dispatcher keeps them from people, not from Alertmanager. */
-  private fired (alert: AlertInstance, now: number, out: AlertNotification[]): void {
-    alert.lastNotifiedAt = now
-    out.push({ status: 'firing', repeat: false, alert: alert.view() })
-  }
-
-  private resolved (alert: AlertInstance, out: AlertNotification[]): void {
-    const view = alert.view()
-    this.history.add(view)
-    out.push({ status: 'resolved', repeat: false, alert: view })
-  }
-
-  private expireRaised (now: number, out: AlertNotification[]): void {
-    for (const [fp, alert] of this.raised) {
-      if (alert.expiresAt === undefined || now < alert.expiresAt) continue
-      this.raised.delete(fp)
-      alert.state = 'resolved'
-      alert.resolvedAt = now
-      this.resolved(alert, out)
-    }
-  }
-
-  /**
-   * Raises an alert from code; raising the same title and labels again updates it (no new
-   * notification). Everything that can fail (the input, its metadata, its channels, the limit)
-   * is checked before anything changes: a coded error leaves the alerts as they were.
-   */
+  /** Raises an alert from code (see RaisedAlerts.raise): a new one notifies at once. */
   raise (input: RaisedAlert): AlertView {
-    const now = this.options.now()
-    const { title, labels, severity, channels, resolveAfterMs, metadata } = checkRaised(input)
-    const annotations = raisedAnnotations(title, input.message, metadata)
-    const all = { ...labels, alertname: title, severity }
-    const fp = fingerprint(all)
-    let alert = this.raised.get(fp)
-    const isNew = alert === undefined
-    if (alert === undefined) {
-      const routed = this.options.route(severity, channels)
-      if (this.raised.size >= this.options.limits.maxGroups) {
-        this.raisedOverLimit++
-        throw new TooManyAlertsError(this.raised.size)
-      }
-      alert = new AlertInstance(fp, title, severity, 'code', all, now, routed, this.options.generatorURL(fp))
-    }
-    // Nothing below can throw.
-    alert.annotations = annotations
-    alert.metadata = metadata
-    const after = resolveAfterMs ?? this.options.resolveRaisedAfterMs
-    alert.expiresAt = after === false ? undefined : now + after
-    if (isNew) {
-      alert.state = 'firing'
-      alert.firedAt = now
-      this.raised.set(fp, alert)
-      const out: AlertNotification[] = []
-      this.fired(alert, now, out)
-      this.options.notify(out)
-    }
+    const { alert, notification } = this.raised.raise(input, this.options.now())
+    if (notification !== undefined) this.notify([notification])
     return alert.view()
   }
 
   /** Resolves an alert raised by code; false when there is none with that fingerprint. */
   resolve (fp: string): boolean {
-    const alert = this.raised.get(fp)
-    if (alert === undefined) return false
-    this.raised.delete(fp)
-    alert.state = 'resolved'
-    alert.resolvedAt = this.options.now()
-    const out: AlertNotification[] = []
-    this.resolved(alert, out)
-    this.options.notify(out)
+    const notification = this.raised.resolve(fp, this.options.now())
+    if (notification === undefined) return false
+    this.notify([notification])
     return true
   }
 
@@ -241,7 +169,7 @@ export class AlertEngine {
   acknowledge (fp: string, by: string, comment?: string): AlertView | undefined {
     const alert = this.find(fp)
     if (alert === undefined) return undefined
-    alert.acknowledged = { by, at: new Date(this.options.now()).toISOString(), ...(comment === undefined ? {} : { comment }) }
+    alert.acknowledge({ by, at: new Date(this.options.now()).toISOString(), ...(comment === undefined ? {} : { comment }) })
     return alert.view()
   }
 
@@ -250,12 +178,12 @@ export class AlertEngine {
       const alert = state.active.get(fp)
       if (alert !== undefined) return alert
     }
-    return this.raised.get(fp)
+    return this.raised.active.get(fp)
   }
 
   private * allActive (): Iterable<AlertInstance> {
     for (const state of this.states) yield * state.active.values()
-    yield * this.raised.values()
+    yield * this.raised.active.values()
   }
 
   /** Active alerts (pending and firing), firing first, then by severity and name. */
@@ -275,11 +203,6 @@ export class AlertEngine {
     return this.find(fp)?.view() ?? this.history.find(fp)
   }
 
-  /** An active (pending or firing) alert as it is now, for notifiers that send the current state. */
-  current (fp: string): AlertView | undefined {
-    return this.find(fp)?.view()
-  }
-
   /**
    * Series tracked and what the limits left out (series, groups, alerts of a rule beyond
    * `maxGroups` at each evaluation, refused raise() calls), for the self-metrics.
@@ -287,7 +210,7 @@ export class AlertEngine {
   stats (): SourceStats {
     const stats = this.sources.stats()
     for (const state of this.states) stats.overLimit += state.overLimit
-    stats.overLimit += this.raisedOverLimit
+    stats.overLimit += this.raised.overLimit
     return stats
   }
 }
@@ -310,89 +233,4 @@ function customVector (result: CustomResult): Vector {
     throw new TypeError('check must return a boolean, a number, null or an array of { labels, value }')
   }
   return out
-}
-
-/** A raised alert once checked: nothing in it can fail any more. */
-interface CheckedAlert {
-  title: string
-  labels: Record<string, string>
-  severity: Severity
-  channels: readonly string[] | undefined
-  resolveAfterMs: number | false | undefined
-  metadata: Record<string, unknown> | undefined
-}
-
-function checkRaised (input: RaisedAlert): CheckedAlert {
-  if (input === null || typeof input !== 'object') throw new InvalidAlertError('expected { title, message, severity, metadata }')
-  if (typeof input.title !== 'string' || input.title.trim() === '') throw new InvalidAlertError('title must be a non-empty string')
-  if (input.message !== undefined && typeof input.message !== 'string') throw new InvalidAlertError('message must be a string')
-  const severity = input.severity ?? 'warning'
-  if (!SEVERITIES.includes(severity)) throw new InvalidAlertError(`severity must be one of ${SEVERITIES.join(', ')}`)
-  const labels: Record<string, string> = {}
-  for (const [name, value] of Object.entries(input.labels ?? {})) {
-    if (!LABEL_NAME.test(name) || name.startsWith('__') || name === 'alertname' || name === 'severity') throw new InvalidAlertError(`"${name}" cannot be a label`)
-    if (typeof value !== 'string') throw new InvalidAlertError(`label "${name}" must be a string`)
-    labels[name] = value
-  }
-  if (input.metadata !== undefined && (input.metadata === null || typeof input.metadata !== 'object')) throw new InvalidAlertError('metadata must be an object')
-  let resolveAfterMs: number | false | undefined
-  if (input.resolveAfter === false) resolveAfterMs = false
-  else if (input.resolveAfter !== undefined) {
-    resolveAfterMs = parseDuration(input.resolveAfter)
-    if (resolveAfterMs === undefined || resolveAfterMs === 0) throw new InvalidAlertError('resolveAfter must be a positive duration or false')
-  }
-  if (input.channels !== undefined && (!Array.isArray(input.channels) || !input.channels.every((c) => typeof c === 'string'))) {
-    throw new InvalidAlertError('channels must be an array of notifier names')
-  }
-  return { title: input.title, labels, severity, channels: input.channels, resolveAfterMs, metadata: jsonMetadata(input.metadata) }
-}
-
-/**
- * The metadata as JSON values, as `GET /alerts` and the notifiers will show it: `toJSON()`
- * honoured, a BigInt as its digits, a cycle as "[Circular]", functions and symbols left out.
- * A getter or `toJSON()` that throws makes the alert invalid.
- */
-function jsonMetadata (metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (metadata === undefined) return undefined
-  const ancestors: object[] = []
-  const json = (value: unknown): unknown => {
-    if (typeof value === 'bigint') return value.toString()
-    if (typeof value === 'number') return Number.isFinite(value) ? value : null
-    if (typeof value === 'function' || typeof value === 'symbol') return undefined
-    if (value === null || typeof value !== 'object') return value
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return json((value as { toJSON: () => unknown }).toJSON())
-    if (ancestors.includes(value)) return '[Circular]'
-    ancestors.push(value)
-    try {
-      if (Array.isArray(value)) return value.map((item) => json(item) ?? null)
-      return entries(value)
-    } finally {
-      ancestors.pop()
-    }
-  }
-  const entries = (value: object): Record<string, unknown> => {
-    const out: Record<string, unknown> = {}
-    for (const [name, item] of Object.entries(value)) {
-      const converted = json(item)
-      if (converted !== undefined) out[name] = converted
-    }
-    return out
-  }
-  try {
-    ancestors.push(metadata)
-    return entries(metadata)
-  } catch (error) {
-    throw new InvalidAlertError(`metadata cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`)
-  }
-}
-
-/** `summary` (the title), `description` (the message), and the metadata's values (objects as JSON). */
-function raisedAnnotations (title: string, message: string | undefined, metadata: Record<string, unknown> | undefined): Record<string, string> {
-  const annotations: Record<string, string> = { summary: title }
-  if (message !== undefined) annotations.description = message
-  for (const [name, value] of Object.entries(metadata ?? {})) {
-    if (!LABEL_NAME.test(name) || CODE_ANNOTATIONS.has(name)) continue
-    annotations[name] = typeof value === 'string' ? value : JSON.stringify(value)
-  }
-  return annotations
 }

@@ -1,6 +1,5 @@
 import type { Expr } from '../promql/expr.js'
-import { labelKey } from '../series/series-index.js'
-import type { Sample, Vector } from '../series/sources.js'
+import { labelKey, type Sample, type Vector } from '../promql/vector.js'
 import type { SourceSet } from '../series/source-set.js'
 
 /** Thrown when an expression reads a family that failed to collect this cycle. */

@@ -1,13 +1,9 @@
-import { AlertInstance } from './alert.js'
+import type { AlertNotification } from './alert.js'
 import { fingerprint } from './fingerprint.js'
 import type { AlertPlan } from '../rules/compile.js'
-import type { Sample, Vector } from '../series/sources.js'
+import type { Sample, Vector } from '../promql/vector.js'
 import { renderTemplate } from '../templates/template.js'
-
-export interface Transitions {
-  fired: AlertInstance[]
-  resolved: AlertInstance[]
-}
+import { AlertInstance } from './lifecycle.js'
 
 export interface AlertContext {
   channels: readonly string[]
@@ -42,8 +38,11 @@ export class RuleAlerts {
 
   constructor (readonly plan: AlertPlan, private readonly context: AlertContext) {}
 
-  /** Moves the alerts to `now`; throws, changing nothing, when two samples have the same labels. */
-  apply (vector: Vector, now: number): Transitions {
+  /**
+   * Moves the alerts to `now` and returns the notifications of those that fired or resolved;
+   * throws, changing nothing, when two samples have the same labels.
+   */
+  apply (vector: Vector, now: number): AlertNotification[] {
     const { plan } = this
     const epoch = ++this.epoch
     // Every sample's labels first, so that a collision fails the evaluation before any change.
@@ -87,7 +86,7 @@ export class RuleAlerts {
     }
     for (const [key, entry] of this.samples) if (entry.epoch !== epoch) this.samples.delete(key)
 
-    const out: Transitions = { fired: [], resolved: [] }
+    const out: AlertNotification[] = []
     for (const alert of this.active.values()) {
       if (alert.seen !== epoch) {
         if (alert.state === 'pending') {
@@ -96,17 +95,13 @@ export class RuleAlerts {
         }
         alert.keepFiringSince ??= now
         if (now - alert.keepFiringSince < plan.keepFiringForMs) continue
-        alert.state = 'resolved'
-        alert.resolvedAt = now
         this.active.delete(alert.fingerprint)
-        out.resolved.push(alert)
+        out.push(alert.resolve(now))
         continue
       }
       alert.keepFiringSince = undefined
       if (alert.state === 'pending' && now - alert.activeAt >= plan.forMs) {
-        alert.state = 'firing'
-        alert.firedAt = now
-        out.fired.push(alert)
+        out.push(alert.fire(now))
       }
     }
     return out

@@ -1,5 +1,10 @@
 import type { Matcher, Selector } from './matchers.js'
-import type { CustomRule, GaugeAggregation } from '../rules/types.js'
+
+/** How `aggregate` combines the series of a group; `none` keeps every series apart. */
+export type GaugeAggregation = 'sum' | 'avg' | 'min' | 'max' | 'none'
+
+/** A condition written in code (a custom rule): what it returns is checked when it is evaluated. */
+export type CustomCheck = (context: { now: number }) => unknown
 
 /**
  * The small part of PromQL that rules compile to. `promql.ts` writes it as PromQL text for
@@ -39,7 +44,7 @@ export type Expr =
   /** The series a recording rule writes: `record{labels}`. In-process, its expression with the labels added. */
   | { readonly op: 'record', readonly record: string, readonly labels: Readonly<Record<string, string>>, readonly expr: Expr }
   /** In-process only. */
-  | { readonly op: 'custom', readonly check: CustomRule['check'] }
+  | { readonly op: 'custom', readonly check: CustomCheck }
 
 export type { Matcher, Selector }
 

@@ -1,6 +1,7 @@
 import { ruleDuration } from '../promql/duration.js'
 import { DuplicateRuleError, InvalidRuleError } from '../errors.js'
-import { HISTOGRAM_SUFFIX, LABEL_NAME, type Matcher, METRIC_NAME, toMatchers } from '../promql/matchers.js'
+import { HISTOGRAM_SUFFIX, LABEL_NAME, type Matcher, METRIC_NAME } from '../promql/matchers.js'
+import { toMatchers } from './label-matchers.js'
 import {
   type BurnRateWindow, type CustomRule, type GaugeAggregation, type LabelMatchers, type Rule, type RuleInput,
   type RuleKind, SEVERITIES, type Severity, type Threshold

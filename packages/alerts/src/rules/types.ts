@@ -1,4 +1,5 @@
 import type { Duration } from '../promql/duration.js'
+import type { GaugeAggregation } from '../promql/expr.js'
 
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const
 export type Severity = typeof SEVERITIES[number]
@@ -80,7 +81,7 @@ export interface RateRule extends EventRuleCommon, Threshold {
   window: Duration
 }
 
-export type GaugeAggregation = 'sum' | 'avg' | 'min' | 'max' | 'none'
+export type { GaugeAggregation }
 
 /** The current value of a gauge. */
 export interface GaugeRule extends RuleCommon, Threshold {

@@ -1,3 +1,5 @@
+import { labelKey } from '../promql/vector.js'
+
 /** A sample as prom-client's `metric.get()` gives it: label values may be numbers (`le`). */
 export interface RawSample {
   readonly labels: Readonly<Record<string, string | number>>
@@ -109,12 +111,4 @@ function sameLabels (labels: Readonly<Record<string, string | number>>, slot: Sl
     count++
   }
   return count === slot.labelCount
-}
-
-/** A canonical key of a label set: sorted names and values. */
-export function labelKey (labels: Readonly<Record<string, string | number>>): string {
-  const names = Object.keys(labels).sort()
-  let key = ''
-  for (const name of names) key += `${name}\xff${String(labels[name])}\xfe`
-  return key
 }

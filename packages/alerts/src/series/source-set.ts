@@ -3,7 +3,10 @@ import { leaves } from '../promql/expr.js'
 import { HISTOGRAM_SUFFIX, type Matcher } from '../promql/matchers.js'
 import { SeriesIndex } from './series-index.js'
 import type { Snapshot } from './registry-snapshot.js'
-import { AbsentSource, CounterSource, GaugeSource, type Limits } from './sources.js'
+import { AbsentSource } from './absent-source.js'
+import { CounterSource } from './counter-source.js'
+import { GaugeSource } from './gauge-source.js'
+import type { Limits } from './selector-source.js'
 
 export interface SourceStats {
   /** Series the sources track. */

@@ -1,6 +1,7 @@
-import type { AlertNotification, AlertView } from '../../engine/alert.js'
-import { postJson } from '../http.js'
-import type { Delivery, Notifier } from '../types.js'
+import { type AlertNotification, type AlertView, currentView } from '../../engine/alert.js'
+import { optionDuration } from '../../promql/duration.js'
+import { checkHttpUrl, postJson } from '../http.js'
+import type { Delivery, Notifier, NotifierModule } from '../types.js'
 
 export interface AlertmanagerConfig {
   type: 'alertmanager'
@@ -23,9 +24,6 @@ export interface PostableAlert {
 /** Prometheus keeps sending a resolved alert for 15 minutes, so that no Alertmanager misses it. */
 const RESOLVED_RETENTION_MS = 15 * 60_000
 
-/** An active alert as it is now, by fingerprint (the engine's), or undefined once it is not active. */
-export type LiveAlerts = (fingerprint: string) => AlertView | undefined
-
 /**
  * A client of Alertmanager's API v2, which behaves as Prometheus does towards it: a firing
  * alert is sent with `endsAt` four resend intervals ahead and sent again every interval (so
@@ -34,7 +32,7 @@ export type LiveAlerts = (fingerprint: string) => AlertView | undefined
  * sent: a firing alert from `live` (its annotations and value as they are now, an update by a
  * second `raise()` included), a resolved one from its resolution.
  */
-export function alertmanagerNotifier (config: AlertmanagerConfig, resendIntervalMs: number, live: LiveAlerts = () => undefined): Notifier {
+export function alertmanagerNotifier (config: AlertmanagerConfig, resendIntervalMs: number): Notifier {
   const endpoint = `${config.url.replace(/\/+$/, '')}/api/v2/alerts`
   /** The last notification of every alert routed here, until a resolved one has been re-sent long enough. */
   const known = new Map<string, { notification: AlertNotification, forgetAt: number }>()
@@ -42,7 +40,7 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
   const current = (n: AlertNotification): AlertNotification => {
     const last = known.get(n.alert.fingerprint)?.notification
     if (last?.status === 'resolved') return last
-    const alert = live(n.alert.fingerprint)
+    const alert = currentView(n)
     return alert?.state === 'firing' ? { status: 'firing', repeat: false, alert } : n
   }
   const postable = (n: AlertNotification, now: number): PostableAlert => {
@@ -68,11 +66,22 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
       if (known.size === 0) return undefined
       return { channel: '', groupKey: '{}:{}', alertname: '', notifications: [...known.values()].map((e) => e.notification), resend: true }
     },
-    async send (delivery: Delivery, signal) {
-      const now = Date.now()
+    async send (delivery: Delivery, signal, now) {
       const alerts = new Map<string, PostableAlert>()
       for (const n of delivery.notifications) alerts.set(n.alert.fingerprint, postable(current(n), now))
       await postJson(endpoint, [...alerts.values()], config.headers ?? {}, signal)
     }
   }
+}
+
+/** Resend intervals shorter than this would flood Alertmanager. */
+const MIN_RESEND_MS = 100
+
+export const alertmanager: NotifierModule<AlertmanagerConfig> = {
+  validate (config, at) {
+    checkHttpUrl(`${at}.url`, config.url)
+    if (config.resendInterval !== undefined) optionDuration(`${at}.resendInterval`, config.resendInterval, { min: MIN_RESEND_MS })
+  },
+  create: (config, { channel }) =>
+    alertmanagerNotifier(config, optionDuration(`notifiers.${channel}.resendInterval`, config.resendInterval ?? '1m', { min: MIN_RESEND_MS }))
 }

@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { AlertNotification } from '../../engine/alert.js'
-import { DeliveryError, type Delivery, deliverySeverity, type Notifier } from '../types.js'
+import { InvalidOptionError } from '../../errors.js'
+import { DeliveryError, type Delivery, deliverySeverity, type Notifier, type NotifierModule } from '../types.js'
 
 export interface EmailConfig {
   type: 'email'
@@ -114,4 +115,18 @@ export function emailNotifier (config: EmailConfig, timeoutMs: number): Notifier
       if (opened !== undefined) (await opened.catch(() => undefined))?.close()
     }
   }
+}
+
+export const email: NotifierModule<EmailConfig> = {
+  validate (config, at) {
+    const smtp = config.smtp as EmailConfig['smtp'] | undefined
+    if (typeof smtp?.host !== 'string' || smtp.host === '') throw new InvalidOptionError(`${at}.smtp.host`, 'expected the SMTP host')
+    if (smtp.port !== undefined && !(Number.isInteger(smtp.port) && smtp.port > 0 && smtp.port < 65536)) throw new InvalidOptionError(`${at}.smtp.port`, 'expected a port number')
+    if (typeof config.from !== 'string' || !config.from.includes('@')) throw new InvalidOptionError(`${at}.from`, 'expected an email address')
+    const to = typeof config.to === 'string' ? [config.to] : config.to
+    if (!Array.isArray(to) || to.length === 0 || !to.every((a) => typeof a === 'string' && a.includes('@'))) {
+      throw new InvalidOptionError(`${at}.to`, 'expected an email address or a list of them')
+    }
+  },
+  create: (config, { delivery }) => emailNotifier(config, delivery.timeoutMs)
 }

@@ -1,24 +1,35 @@
-import type { ResolvedDelivery, NotifierConfig } from '../../options.js'
-import { optionDuration } from '../../promql/duration.js'
-import { alertmanagerNotifier, type LiveAlerts } from './alertmanager.js'
-import { emailNotifier } from './email.js'
-import { slackNotifier } from './slack.js'
-import type { Notifier } from '../types.js'
-import { webhookNotifier } from './webhook.js'
+import type { DeliverySettings } from '../settings.js'
+import type { Notifier, NotifierContext, NotifierModule } from '../types.js'
+import { alertmanager, type AlertmanagerConfig } from './alertmanager.js'
+import { custom, type CustomNotifierConfig } from './custom.js'
+import { email, type EmailConfig } from './email.js'
+import { slack, type SlackConfig } from './slack.js'
+import { webhook, type WebhookConfig } from './webhook.js'
 
-/** A notifier for a validated configuration; `live` reads active alerts as they are now (for Alertmanager's re-sends). */
-export function createNotifier (channel: string, config: NotifierConfig, delivery: ResolvedDelivery, externalUrl: string, live?: LiveAlerts): Notifier {
-  switch (config.type) {
-    case 'webhook': return webhookNotifier(config, externalUrl)
-    case 'slack': return slackNotifier(config)
-    case 'email': return emailNotifier(config, delivery.timeoutMs)
-    case 'alertmanager': return alertmanagerNotifier(config, optionDuration(`notifiers.${channel}.resendInterval`, config.resendInterval ?? '1m', { min: 100 }), live)
-    case 'custom': return {
-      type: 'custom',
-      send: async (d, signal) => { await config.send(d.notifications, { channel, signal }) }
-    }
-  }
+/** Every kind of notifier, by `type`: each module owns its configuration, its check and its factory. */
+const NOTIFIERS = { webhook, slack, email, alertmanager, custom } as const
+
+export type NotifierType = keyof typeof NOTIFIERS
+
+export type NotifierConfig = (WebhookConfig | SlackConfig | EmailConfig | AlertmanagerConfig | CustomNotifierConfig) & {
+  /** Overrides the plugin's `delivery` settings for this channel. */
+  delivery?: Partial<DeliverySettings>
 }
 
-export type { Notifier, Delivery, FailureReason } from '../types.js'
-export { DeliveryError } from '../types.js'
+export const NOTIFIER_TYPES = Object.keys(NOTIFIERS) as NotifierType[]
+
+function moduleOf (config: NotifierConfig): NotifierModule<NotifierConfig> | undefined {
+  return Object.hasOwn(NOTIFIERS, config.type) ? NOTIFIERS[config.type] as NotifierModule<NotifierConfig> : undefined
+}
+
+/** Whether `type` names a notifier, and the configuration checks out; throws the module's coded error. */
+export function validateNotifier (config: NotifierConfig, at: string): boolean {
+  const module = moduleOf(config)
+  module?.validate(config, at)
+  return module !== undefined
+}
+
+/** A notifier for a validated configuration. */
+export function createNotifier (config: NotifierConfig, context: NotifierContext): Notifier {
+  return moduleOf(config)!.create(config, context)
+}

@@ -1,6 +1,6 @@
 import type { AlertNotification } from '../../engine/alert.js'
-import { postJson } from '../http.js'
-import { type Delivery, deliverySeverity, type Notifier } from '../types.js'
+import { checkHttpUrl, postJson } from '../http.js'
+import { type Delivery, deliverySeverity, type NotifierModule } from '../types.js'
 
 export interface SlackConfig {
   type: 'slack'
@@ -54,11 +54,16 @@ export function slackPayload (delivery: Delivery, config: Pick<SlackConfig, 'cha
   }
 }
 
-export function slackNotifier (config: SlackConfig): Notifier {
-  return {
-    type: 'slack',
-    async send (delivery, signal) {
-      await postJson(config.url, slackPayload(delivery, config), {}, signal)
+export const slack: NotifierModule<SlackConfig> = {
+  validate (config, at) {
+    checkHttpUrl(`${at}.url`, config.url)
+  },
+  create (config) {
+    return {
+      type: 'slack',
+      async send (delivery, signal) {
+        await postJson(config.url, slackPayload(delivery, config), {}, signal)
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { AlertNotification } from '../../engine/alert.js'
-import { postJson } from '../http.js'
-import type { Delivery, Notifier } from '../types.js'
+import { InvalidOptionError } from '../../errors.js'
+import { checkHttpUrl, postJson } from '../http.js'
+import type { Delivery, NotifierModule } from '../types.js'
 
 export interface WebhookConfig {
   type: 'webhook'
@@ -78,11 +79,19 @@ export function webhookPayload (delivery: Delivery, externalURL: string, maxAler
 }
 
 /** POSTs the Alertmanager webhook v4 payload, so receivers written for Alertmanager work as they are. */
-export function webhookNotifier (config: WebhookConfig, externalURL: string): Notifier {
-  return {
-    type: 'webhook',
-    async send (delivery, signal) {
-      await postJson(config.url, webhookPayload(delivery, externalURL, config.maxAlerts), config.headers ?? {}, signal)
+export const webhook: NotifierModule<WebhookConfig> = {
+  validate (config, at) {
+    checkHttpUrl(`${at}.url`, config.url)
+    if (config.maxAlerts !== undefined && !(Number.isInteger(config.maxAlerts) && config.maxAlerts >= 0)) {
+      throw new InvalidOptionError(`${at}.maxAlerts`, 'expected an integer ≥ 0')
+    }
+  },
+  create (config, { externalUrl }) {
+    return {
+      type: 'webhook',
+      async send (delivery, signal) {
+        await postJson(config.url, webhookPayload(delivery, externalUrl, config.maxAlerts), config.headers ?? {}, signal)
+      }
     }
   }
 }

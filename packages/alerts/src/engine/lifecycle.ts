@@ -1,0 +1,101 @@
+import type { Severity } from '../rules/types.js'
+import { kCurrent } from '../symbols.js'
+import type { Acknowledgement, AlertNotification, AlertState, AlertView } from './alert.js'
+
+/**
+ * One alert, and the only writer of its lifecycle: pending → firing → resolved, its
+ * acknowledgement and when people were last notified. Rules and `raise()` decide when a
+ * transition happens; the transition itself, and the notification it makes, happen here.
+ * Times are milliseconds since the epoch.
+ */
+export class AlertInstance {
+  private current: AlertState = 'pending'
+  private firedAt: number | undefined
+  private resolvedAt: number | undefined
+  private lastNotifiedAt: number | undefined
+  private ack: Acknowledgement | null = null
+  /** The content, rewritten at each evaluation (or `raise()`): not part of the lifecycle. */
+  value = NaN
+  annotations: Record<string, string> = {}
+  metadata: Record<string, unknown> | undefined
+  /** For rule alerts: the key of the sample its annotations were rendered from, and the evaluation that last saw it. */
+  sampleKey: string | undefined
+  seen = 0
+  keepFiringSince: number | undefined
+  /** For raised alerts: resolved automatically at this time. */
+  expiresAt: number | undefined
+
+  constructor (
+    readonly fingerprint: string,
+    readonly name: string,
+    readonly severity: Severity,
+    readonly source: 'rule' | 'code',
+    readonly labels: Readonly<Record<string, string>>,
+    readonly activeAt: number,
+    readonly channels: readonly string[],
+    readonly generatorURL: string
+  ) {}
+
+  get state (): AlertState {
+    return this.current
+  }
+
+  get acknowledged (): Acknowledgement | null {
+    return this.ack
+  }
+
+  /** Pending → firing; returns the firing notification. */
+  fire (now: number): AlertNotification {
+    this.current = 'firing'
+    this.firedAt = now
+    this.lastNotifiedAt = now
+    return this.notification(false)
+  }
+
+  /** → resolved; returns the resolved notification (acknowledged or not). */
+  resolve (now: number): AlertNotification {
+    this.current = 'resolved'
+    this.resolvedAt = now
+    return this.notification(false)
+  }
+
+  /** Stops firing and repeat notifications to people until the alert resolves. */
+  acknowledge (ack: Acknowledgement): void {
+    this.ack = ack
+  }
+
+  /** The repeat notification of a firing, unacknowledged alert, once `repeatMs` passed since the last. */
+  repeat (now: number, repeatMs: number): AlertNotification | undefined {
+    if (this.current !== 'firing' || this.ack !== null || this.lastNotifiedAt === undefined || now - this.lastNotifiedAt < repeatMs) return undefined
+    this.lastNotifiedAt = now
+    return this.notification(true)
+  }
+
+  private notification (repeat: boolean): AlertNotification {
+    const n = { status: this.current === 'resolved' ? 'resolved' : 'firing', repeat, alert: this.view() } as const
+    // Non-enumerable: receivers and JSON see the notification as it is documented.
+    Object.defineProperty(n, kCurrent, { value: () => this.current === 'resolved' ? undefined : this.view() })
+    return n
+  }
+
+  view (): AlertView {
+    const iso = (ms: number | undefined): string | null => ms === undefined ? null : new Date(ms).toISOString()
+    return {
+      fingerprint: this.fingerprint,
+      name: this.name,
+      state: this.current,
+      severity: this.severity,
+      source: this.source,
+      labels: { ...this.labels },
+      annotations: { ...this.annotations },
+      value: Number.isFinite(this.value) ? this.value : null,
+      activeAt: new Date(this.activeAt).toISOString(),
+      startsAt: iso(this.firedAt),
+      endsAt: iso(this.resolvedAt),
+      acknowledged: this.ack === null ? null : { ...this.ack },
+      channels: [...this.channels],
+      generatorURL: this.generatorURL,
+      ...(this.metadata === undefined ? {} : { metadata: this.metadata })
+    }
+  }
+}
