@@ -74,7 +74,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const channels = new Map<string, Channel>()
   for (const [channel, { config, delivery }] of o.notifiers) {
     const notifier = createNotifier(config, { channel, delivery, externalUrl: o.externalUrl })
-    channels.set(channel, new Channel(channel, notifier, delivery, self, app.log, clock))
+    channels.set(channel, new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock))
   }
   const dispatcher = new Dispatcher(channels, clock.now)
   const engine = new AlertEngine({

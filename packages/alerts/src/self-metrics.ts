@@ -46,7 +46,7 @@ export function createSelfMetrics (app: FastifyInstance): SelfMetrics {
     observeEvaluation: (seconds) => evaluation.observe(seconds),
     ruleError: (rule) => ruleErrors.inc({ rule }),
     sent: (channel) => sent.inc({ channel }),
-    failed: (channel: string, reason: FailureReason) => failed.inc({ channel, reason }),
+    failed: (channel: string, reason: FailureReason, count: number) => failed.inc({ channel, reason }, count),
     retried: (channel) => retried.inc({ channel })
   }
 }

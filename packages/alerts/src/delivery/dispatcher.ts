@@ -2,9 +2,10 @@ import type { AlertNotification } from '../engine/alert.js'
 import type { Channel } from './channel.js'
 
 /**
- * Hands notifications to channels: one delivery per channel and alert name, so a receiver gets
- * one message for an alert that fires for ten routes. Acknowledged alerts stop paging people;
- * stateful receivers (Alertmanager) still hear of them, and re-send rather than repeat.
+ * Hands notifications to the channels they are routed to (each sends one message per alert
+ * name, so a receiver gets one message for an alert that fires for ten routes). Acknowledged
+ * alerts stop paging people; stateful receivers (Alertmanager) still hear of them, and re-send
+ * rather than repeat.
  */
 export class Dispatcher {
   constructor (readonly channels: ReadonlyMap<string, Channel>, private readonly now: () => number) {}
@@ -24,15 +25,7 @@ export class Dispatcher {
     for (const [name, list] of byChannel) {
       const channel = this.channels.get(name)!
       channel.notifier.track?.(list, this.now())
-      const byName = new Map<string, AlertNotification[]>()
-      for (const n of list) {
-        let group = byName.get(n.alert.name)
-        if (group === undefined) byName.set(n.alert.name, group = [])
-        group.push(n)
-      }
-      for (const [alertname, group] of byName) {
-        channel.enqueue({ channel: name, groupKey: `{}:{alertname=${JSON.stringify(alertname)}}`, alertname, notifications: group, resend: false })
-      }
+      channel.notify(list)
     }
   }
 
