@@ -37,6 +37,7 @@ function hooks (): { sent: string[], failed: Array<[string, FailureReason]>, ret
 const notification = (name: string, status: 'firing' | 'resolved' = 'firing', labels: Record<string, string> = {}): AlertNotification => ({
   status,
   repeat: false,
+  idempotencyKey: `${name}:${status}`,
   alert: {
     fingerprint: fingerprint({ ...labels, alertname: name }),
     name,

@@ -19,6 +19,7 @@ test('email goes over SMTP to a real server on 127.0.0.1, with auth, subject, te
   t.same(smtp.recipients[0], ['oncall@example.com', 'lead@example.com'])
   t.match(mail!.text, /^FIRING: Disk <almost> full\nOnly 2% left on \/var\nSeverity: critical\nLabels: alertname=Disk <almost> full, severity=critical\nmount: \/var\nStarted: [^\n]+\n$/, 'no link without externalUrl')
   t.match(mail!.html, /<strong>FIRING: Disk &lt;almost&gt; full<\/strong>/, 'HTML is escaped')
+  t.equal(mail!.headers.get('x-idempotency-key'), `${alert.fingerprint}:firing:${alert.startsAt}`, 'the idempotency key, for receivers that drop repeats')
   app.alerts.resolve(alert.fingerprint)
   const [, resolved] = await smtp.waitForMessages(2)
   t.equal(resolved!.subject, '[agent-prod] [RESOLVED] Disk <almost> full (critical)')

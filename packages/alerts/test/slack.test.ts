@@ -82,6 +82,7 @@ test('the title shows the highest severity of the message\'s firing alerts, not 
   const n = (severity: AlertNotification['alert']['severity'], status: 'firing' | 'resolved' = 'firing'): AlertNotification => ({
     status,
     repeat: false,
+    idempotencyKey: `${severity}:${status}`,
     alert: {
       fingerprint: `000000000000000${severity.length}`,
       name: 'Availability',

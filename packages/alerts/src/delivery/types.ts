@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { AlertNotification } from '../engine/alert.js'
 import type { DeliveryOptions } from './settings.js'
 import { SEVERITIES, type Severity } from '../rules/types.js'
@@ -76,4 +77,14 @@ export function deliverySeverity (delivery: Delivery): Severity {
   let highest = -1
   for (const n of firing.length > 0 ? firing : delivery.notifications) highest = Math.max(highest, SEVERITIES.indexOf(n.alert.severity))
   return SEVERITIES[highest] ?? 'warning'
+}
+
+/**
+ * The idempotency key of a delivery, sent as the `Idempotency-Key` header: the key of its one
+ * notification, or a digest of the keys of several. A retry of the same notifications has the
+ * same key, so a receiver that got the first attempt (an answer that came too late) drops it.
+ */
+export function deliveryKey (delivery: Delivery): string {
+  const keys = delivery.notifications.map((n) => n.idempotencyKey)
+  return keys.length === 1 ? keys[0]! : createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32)
 }

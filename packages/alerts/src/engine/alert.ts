@@ -44,6 +44,16 @@ export interface AlertNotification {
   /** A reminder that a still-firing alert fires (after the repeat interval). */
   repeat: boolean
   alert: AlertView
+  /**
+   * The same for every attempt to deliver this transition (and for its reminders):
+   * `<fingerprint>:<status>:<startsAt>`, so that a receiver can drop what it already has.
+   */
+  idempotencyKey: string
+}
+
+/** The idempotency key of an alert's transition: its fingerprint (Alertmanager's), status and start. */
+export function idempotencyKey (alert: Pick<AlertView, 'fingerprint' | 'startsAt' | 'activeAt'>, status: AlertNotification['status']): string {
+  return `${alert.fingerprint}:${status}:${alert.startsAt ?? alert.activeAt}`
 }
 
 /** A notification that can still read its alert as it is now (Alertmanager's re-sends). */

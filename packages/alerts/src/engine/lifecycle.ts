@@ -1,6 +1,6 @@
 import type { Severity } from '../rules/types.js'
 import { kCurrent } from '../symbols.js'
-import type { Acknowledgement, AlertNotification, AlertState, AlertView } from './alert.js'
+import { type Acknowledgement, type AlertNotification, type AlertState, type AlertView, idempotencyKey } from './alert.js'
 
 /**
  * One alert, and the only writer of its lifecycle: pending → firing → resolved, its
@@ -72,7 +72,9 @@ export class AlertInstance {
   }
 
   private notification (repeat: boolean): AlertNotification {
-    const n = { status: this.current === 'resolved' ? 'resolved' : 'firing', repeat, alert: this.view() } as const
+    const status = this.current === 'resolved' ? 'resolved' : 'firing'
+    const alert = this.view()
+    const n: AlertNotification = { status, repeat, alert, idempotencyKey: idempotencyKey(alert, status) }
     // Non-enumerable: receivers and JSON see the notification as it is documented.
     Object.defineProperty(n, kCurrent, { value: () => this.current === 'resolved' ? undefined : this.view() })
     return n

@@ -41,7 +41,7 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
     const last = known.get(n.alert.fingerprint)?.notification
     if (last?.status === 'resolved') return last
     const alert = currentView(n)
-    return alert?.state === 'firing' ? { status: 'firing', repeat: false, alert } : n
+    return alert?.state === 'firing' ? { ...n, alert } : n
   }
   const postable = (n: AlertNotification, now: number): PostableAlert => {
     const alert: AlertView = n.alert

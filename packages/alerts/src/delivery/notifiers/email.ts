@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { AlertNotification } from '../../engine/alert.js'
 import { InvalidOptionError } from '../../errors.js'
-import { DeliveryError, type Delivery, deliverySeverity, type Notifier, type NotifierModule } from '../types.js'
+import { DeliveryError, type Delivery, deliveryKey, deliverySeverity, type Notifier, type NotifierModule } from '../types.js'
 
 export interface EmailConfig {
   type: 'email'
@@ -103,7 +103,8 @@ export function emailNotifier (config: EmailConfig, timeoutMs: number): Notifier
           to: typeof config.to === 'string' ? config.to : [...config.to],
           subject: emailSubject(delivery, config.subjectPrefix),
           text,
-          html
+          html,
+          headers: { 'X-Idempotency-Key': deliveryKey(delivery) }
         })
       } catch (error) {
         throw deliveryError(error, where)

@@ -1,6 +1,6 @@
 import type { AlertNotification } from '../../engine/alert.js'
 import { checkHttpUrl, postJson } from '../http.js'
-import { type Delivery, deliverySeverity, type NotifierModule } from '../types.js'
+import { type Delivery, deliveryKey, deliverySeverity, type NotifierModule } from '../types.js'
 
 export interface SlackConfig {
   type: 'slack'
@@ -62,7 +62,7 @@ export const slack: NotifierModule<SlackConfig> = {
     return {
       type: 'slack',
       async send (delivery, signal) {
-        await postJson(config.url, slackPayload(delivery, config), {}, signal)
+        await postJson(config.url, slackPayload(delivery, config), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }
     }
   }

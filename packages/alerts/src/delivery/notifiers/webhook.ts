@@ -1,7 +1,7 @@
 import type { AlertNotification } from '../../engine/alert.js'
 import { InvalidOptionError } from '../../errors.js'
 import { checkHttpUrl, postJson } from '../http.js'
-import type { Delivery, NotifierModule } from '../types.js'
+import { type Delivery, deliveryKey, type NotifierModule } from '../types.js'
 
 export interface WebhookConfig {
   type: 'webhook'
@@ -22,6 +22,8 @@ export interface WebhookAlert {
   endsAt: string
   generatorURL: string
   fingerprint: string
+  /** `<fingerprint>:<status>:<startsAt>`: the same on every retry, so that receivers can drop repeats. */
+  idempotencyKey: string
 }
 
 /** The Alertmanager webhook payload, version 4. */
@@ -57,7 +59,8 @@ export function webhookAlert (n: AlertNotification): WebhookAlert {
     startsAt: alert.startsAt ?? alert.activeAt,
     endsAt: n.status === 'resolved' ? alert.endsAt ?? ZERO_TIME : ZERO_TIME,
     generatorURL: alert.generatorURL,
-    fingerprint: alert.fingerprint
+    fingerprint: alert.fingerprint,
+    idempotencyKey: n.idempotencyKey
   }
 }
 
@@ -90,7 +93,7 @@ export const webhook: NotifierModule<WebhookConfig> = {
     return {
       type: 'webhook',
       async send (delivery, signal) {
-        await postJson(config.url, webhookPayload(delivery, externalUrl, config.maxAlerts), config.headers ?? {}, signal)
+        await postJson(config.url, webhookPayload(delivery, externalUrl, config.maxAlerts), { ...config.headers, 'idempotency-key': deliveryKey(delivery) }, signal)
       }
     }
   }
