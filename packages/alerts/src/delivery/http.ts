@@ -3,20 +3,56 @@ import { DeliveryError } from './types.js'
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
 
+/** Where a notifier POSTs: a URL without credentials, the headers that go with it, and how logs show it. */
+export interface Endpoint {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  /** Scheme and host only: webhook paths (Slack's) hold secrets, and so may query strings. */
+  readonly shown: string
+  /** What must never reach a log: the URL's password, path and query. */
+  readonly secrets: readonly string[]
+}
+
+/**
+ * The endpoint of a checked URL. `fetch` refuses URLs with credentials (`https://user:pass@host/`):
+ * they are sent as Basic auth instead (unless `headers` has an Authorization), as @obs/health's
+ * HTTP check does, and kept out of the URL, of logs and of errors.
+ */
+export function endpoint (url: string, headers: Readonly<Record<string, string>> = {}): Endpoint {
+  const target = new URL(url)
+  const own: Record<string, string> = { ...headers }
+  const secrets = [url, target.pathname, target.search, target.password, decodeURIComponent(target.password)].filter((part) => part.length > 1)
+  if (target.username !== '' || target.password !== '') {
+    const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
+    if (!Object.keys(own).some((name) => name.toLowerCase() === 'authorization')) own.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`
+    target.username = ''
+    target.password = ''
+  }
+  return { url: target.href, headers: own, shown: `${target.protocol}//${target.host}${target.pathname === '/' && target.search === '' ? '/' : '/…'}`, secrets: [target.href, ...secrets] }
+}
+
+/** A message with every secret of the endpoint replaced. */
+function scrub (text: string, to: Endpoint): string {
+  let out = text
+  for (const secret of to.secrets) out = out.split(secret).join('…')
+  return out
+}
+
 /**
  * POSTs JSON and turns every way it can fail into a DeliveryError with a reason: the endpoint
  * down or unreachable (`connection`, retried), too slow (`timeout`, retried), a 408/425/429/5xx
  * (`unavailable`, retried, honouring Retry-After), any other status (`rejected`, not retried: the same
  * request would fail again). Returns the response body.
  */
-export async function postJson (url: string, body: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<string> {
+export async function postJson (to: Endpoint, body: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<string> {
+  const shown = to.shown
   // Aborted by the channel: its reason says why (the time limit, or the app closing).
-  const aborted = (): DeliveryError => signal.reason instanceof DeliveryError ? signal.reason : new DeliveryError(`no answer from ${redact(url)} in time`, 'timeout', true)
+  const aborted = (): DeliveryError => signal.reason instanceof DeliveryError ? signal.reason : new DeliveryError(`no answer from ${shown} in time`, 'timeout', true)
   let response: Response
   try {
-    response = await fetch(url, {
+    response = await fetch(to.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': '@obs/alerts', ...headers },
+      headers: { 'content-type': 'application/json', 'user-agent': '@obs/alerts', ...to.headers, ...headers },
       body: JSON.stringify(body),
       signal,
       redirect: 'error'
@@ -24,17 +60,17 @@ export async function postJson (url: string, body: unknown, headers: Readonly<Re
   } catch (error) {
     if (signal.aborted) throw aborted()
     const cause = (error as { cause?: { code?: string, message?: string } }).cause
-    throw new DeliveryError(`cannot reach ${redact(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, 'connection', true)
+    throw new DeliveryError(`cannot reach ${shown}: ${scrub(cause?.code ?? cause?.message ?? (error as Error).message, to)}`, 'connection', true)
   }
   let text = ''
   try {
     text = await response.text()
   } catch (error) {
     if (signal.aborted) throw aborted()
-    throw new DeliveryError(`reading the answer of ${redact(url)} failed: ${(error as Error).message}`, 'connection', true)
+    throw new DeliveryError(`reading the answer of ${shown} failed: ${scrub((error as Error).message, to)}`, 'connection', true)
   }
   if (response.ok) return text
-  const detail = `${redact(url)} answered ${response.status}${text === '' ? '' : `: ${text.slice(0, 200).replace(/\s+/g, ' ')}`}`
+  const detail = `${shown} answered ${response.status}${text === '' ? '' : `: ${scrub(text.slice(0, 200).replace(/\s+/g, ' '), to)}`}`
   if (RETRYABLE_STATUS.has(response.status)) throw new DeliveryError(detail, 'unavailable', true, retryAfter(response.headers.get('retry-after')))
   throw new DeliveryError(detail, 'rejected', false)
 }
@@ -46,17 +82,6 @@ export function retryAfter (header: string | null, now = Date.now()): number | u
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
-/** A URL for logs: webhook URLs carry secrets in their path (Slack) or credentials. */
-export function redact (url: string): string {
-  try {
-    const u = new URL(url)
-    const path = u.pathname.length > 12 ? `${u.pathname.slice(0, 12)}…` : u.pathname
-    return `${u.protocol}//${u.host}${path}`
-  } catch {
-    return '(invalid URL)'
-  }
 }
 
 /** Checks a notifier's URL at registration. */

@@ -1,6 +1,6 @@
 import { type AlertNotification, type AlertView, currentView } from '../../engine/alert.js'
 import { optionDuration } from '../../promql/duration.js'
-import { checkHttpUrl, postJson } from '../http.js'
+import { checkHttpUrl, endpoint, postJson } from '../http.js'
 import type { Delivery, Notifier, NotifierModule } from '../types.js'
 
 export interface AlertmanagerConfig {
@@ -33,7 +33,7 @@ const RESOLVED_RETENTION_MS = 15 * 60_000
  * second `raise()` included), a resolved one from its resolution.
  */
 export function alertmanagerNotifier (config: AlertmanagerConfig, resendIntervalMs: number): Notifier {
-  const endpoint = `${config.url.replace(/\/+$/, '')}/api/v2/alerts`
+  const to = endpoint(`${config.url.replace(/\/+$/, '')}/api/v2/alerts`, config.headers)
   /** The last notification of every alert routed here, until a resolved one has been re-sent long enough. */
   const known = new Map<string, { notification: AlertNotification, forgetAt: number }>()
   /** The notification as it stands now: resolutions are final; a firing alert is read live. */
@@ -69,7 +69,7 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
     async send (delivery: Delivery, signal, now) {
       const alerts = new Map<string, PostableAlert>()
       for (const n of delivery.notifications) alerts.set(n.alert.fingerprint, postable(current(n), now))
-      await postJson(endpoint, [...alerts.values()], config.headers ?? {}, signal)
+      await postJson(to, [...alerts.values()], {}, signal)
     }
   }
 }

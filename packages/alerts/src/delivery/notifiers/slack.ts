@@ -1,5 +1,5 @@
 import type { AlertNotification } from '../../engine/alert.js'
-import { checkHttpUrl, postJson } from '../http.js'
+import { checkHttpUrl, endpoint, postJson } from '../http.js'
 import { type Delivery, deliveryKey, deliverySeverity, type NotifierModule } from '../types.js'
 
 export interface SlackConfig {
@@ -59,10 +59,11 @@ export const slack: NotifierModule<SlackConfig> = {
     checkHttpUrl(`${at}.url`, config.url)
   },
   create (config) {
+    const to = endpoint(config.url)
     return {
       type: 'slack',
       async send (delivery, signal) {
-        await postJson(config.url, slackPayload(delivery, config), { 'idempotency-key': deliveryKey(delivery) }, signal)
+        await postJson(to, slackPayload(delivery, config), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { AlertNotification } from '../../engine/alert.js'
 import { InvalidOptionError } from '../../errors.js'
-import { checkHttpUrl, postJson } from '../http.js'
+import { checkHttpUrl, endpoint, postJson } from '../http.js'
 import { type Delivery, deliveryKey, type NotifierModule } from '../types.js'
 
 export interface WebhookConfig {
@@ -90,10 +90,11 @@ export const webhook: NotifierModule<WebhookConfig> = {
     }
   },
   create (config, { externalUrl }) {
+    const to = endpoint(config.url, config.headers)
     return {
       type: 'webhook',
       async send (delivery, signal) {
-        await postJson(config.url, webhookPayload(delivery, externalUrl, config.maxAlerts), { ...config.headers, 'idempotency-key': deliveryKey(delivery) }, signal)
+        await postJson(to, webhookPayload(delivery, externalUrl, config.maxAlerts), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }
     }
   }
