@@ -3,6 +3,29 @@ import { DeliveryError } from './types.js'
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
 
+/** Of an answer, only this much is read (for the log line of a failure): the rest is never loaded. */
+const MAX_ANSWER_BYTES = 4096
+
+/** The first `max` bytes of a response body, as text; the rest is cancelled unread. */
+async function readPrefix (response: Response, max: number): Promise<string> {
+  if (response.body === null) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value.subarray(0, max - size))
+      size += Math.min(value.byteLength, max - size)
+    }
+  } finally {
+    // Frees the connection without reading the rest (a giant or endless answer).
+    reader.cancel().catch(() => {})
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
 /** Where a notifier POSTs: a URL without credentials, the headers that go with it, and how logs show it. */
 export interface Endpoint {
   readonly url: string
@@ -42,7 +65,7 @@ function scrub (text: string, to: Endpoint): string {
  * POSTs JSON and turns every way it can fail into a DeliveryError with a reason: the endpoint
  * down or unreachable (`connection`, retried), too slow (`timeout`, retried), a 408/425/429/5xx
  * (`unavailable`, retried, honouring Retry-After), any other status (`rejected`, not retried: the same
- * request would fail again). Returns the response body.
+ * request would fail again). Returns the start of the answer (at most 4 KiB).
  */
 export async function postJson (to: Endpoint, body: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<string> {
   const shown = to.shown
@@ -64,7 +87,7 @@ export async function postJson (to: Endpoint, body: unknown, headers: Readonly<R
   }
   let text = ''
   try {
-    text = await response.text()
+    text = await readPrefix(response, MAX_ANSWER_BYTES)
   } catch (error) {
     if (signal.aborted) throw aborted()
     throw new DeliveryError(`reading the answer of ${shown} failed: ${scrub((error as Error).message, to)}`, 'connection', true)
