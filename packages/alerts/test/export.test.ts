@@ -214,3 +214,30 @@ test('the package bin runs the command line (built dist)', async (t) => {
   const check = await checkRules(join(dir, 'slo.yml'))
   t.match(check.stdout, /SUCCESS: 7 rules found/, 'five recording rules, a page and a ticket alert')
 })
+
+test('an export that never matches: an export matcher on a label the rule matches merges when equal, and is a coded error when not', async (t) => {
+  const worker: Rule = { kind: 'absent', name: 'WorkerGone', metric: 'heartbeat_total', match: { job: 'worker' } }
+  const same = exportRules([worker], { match: { job: 'worker', env: 'prod' } })
+  t.equal((same.groups[0]!.rules[0] as { expr: string }).expr, 'absent(heartbeat_total{env="prod", job="worker"})', 'one matcher per label')
+  t.throws(() => exportRules([worker], { match: { job: 'agent' } }), {
+    code: 'OBS_ALERTS_CONFLICTING_MATCHERS',
+    message: 'Alert rule "WorkerGone" matches job="worker" and the export adds job="agent": no series has both, so the rule would never match'
+  })
+  const errorRatio: Rule = { kind: 'errorRatio', name: 'Errors', above: 0.05, window: '5m', match: { job: 'worker' } }
+  t.throws(() => exportRules([errorRatio], { match: { job: 'agent' } }), { code: 'OBS_ALERTS_CONFLICTING_MATCHERS' }, 'every kind of rule')
+  // Any export: no selector ever holds two matchers on one label from the export and the rule.
+  for (const rule of every.filter((r) => r.kind !== 'custom')) {
+    for (const alert of exportRules([rule], { match: { job: 'agent', method: 'GET' } }).groups[0]!.rules) {
+      for (const selector of alert.expr.match(/\{[^}]*\}/g) ?? []) {
+        const names = [...selector.matchAll(/(\w+)(=~|!~|!=|=)"/g)].map((m) => `${m[1]}${m[2]}`)
+        t.equal(new Set(names).size, names.length, `${rule.name}: ${selector}`)
+      }
+    }
+  }
+  const dir = await tempDir(t)
+  await writeFile(join(dir, 'rules.mjs'), `export const rules = ${JSON.stringify([worker])}\n`)
+  const out = { stdout: '', stderr: '' }
+  const code = await main(['export', 'rules.mjs', '--match', 'job=agent'], { stdout: (s) => { out.stdout += s }, stderr: (s) => { out.stderr += s }, cwd: dir })
+  t.equal(code, 1)
+  t.match(out.stderr, /OBS_ALERTS_CONFLICTING_MATCHERS: Alert rule "WorkerGone" matches job="worker"/)
+})

@@ -1,3 +1,4 @@
+import { ConflictingMatchersError } from '../errors.js'
 import { formatDuration } from '../promql/duration.js'
 import type { Expr } from '../promql/expr.js'
 import { humanize, humanizeDuration, humanizePercentage } from '../templates/go-format.js'
@@ -48,7 +49,10 @@ export const SLO_RECORD_PREFIX = 'slo:sli_error:ratio_rate'
 
 /** Compiles a rule into recording rules and alerting rules over the PromQL subset of `expr.ts`. */
 export function planRule (rule: NormalizedRule, { prefix, match = [], labels = {} }: PlanOptions): RulePlan {
-  const selector = (metric: string, ...extra: Array<readonly Matcher[]>): Selector => ({ metric: `${prefix}${metric}`, matchers: [...match, ...rule.match, ...extra.flat()] })
+  const selector = (metric: string, ...extra: Array<readonly Matcher[]>): Selector => {
+    const own = [...rule.match, ...extra.flat()]
+    return { metric: `${prefix}${metric}`, matchers: [...outerMatchers(match, own, rule.name), ...own] }
+  }
   const alert = (expr: Expr, summary: string, severity: Severity = rule.severity): AlertPlan => ({
     alert: rule.name,
     expr,
@@ -149,6 +153,24 @@ function planSlo (
     return alert(expr, `SLO ${rule.name} (${humanizePercentage(rule.objective)} ${what})${onLabels}: error budget burning {{ $value | humanize }}x faster than sustainable (alert at ${burns})`, severity)
   })
   return { rule, records: [...records.values()], alerts }
+}
+
+/**
+ * The export's matchers that a selector still needs besides the rule's own: one the rule
+ * already has is written once; one on a label the rule matches otherwise would match nothing
+ * (`{job="agent", job="worker"}`), so it is an error naming the rule.
+ */
+function outerMatchers (outer: readonly Matcher[], own: readonly Matcher[], rule: string): Matcher[] {
+  const out: Matcher[] = []
+  for (const m of outer) {
+    const mine = own.filter((o) => o.name === m.name)
+    if (mine.length === 0) out.push(m)
+    else if (!mine.every((o) => o.type === m.type && o.value === m.value)) {
+      const text = (list: readonly Matcher[]): string => list.map((x) => `${x.name}${x.type}${JSON.stringify(x.value)}`).join(', ')
+      throw new ConflictingMatchersError(rule, text(mine), text([m]))
+    }
+  }
+  return out
 }
 
 /** ` for route={{ $labels.route }}` for the summaries of grouped rules. */
