@@ -50,6 +50,9 @@ declare module 'fastify' {
   }
 }
 
+/** Labels Prometheus adds when it scrapes: in-process series never have them. */
+const PROMETHEUS_LABELS = new Set(['job', 'instance'])
+
 const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAlerts (app: FastifyInstance, options: AlertsPluginOptions) {
   const o = resolveOptions(options ?? {})
   const rules = normalizeRules(o.rules)
@@ -64,6 +67,10 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const { route, unrouted } = resolveRouting(o.routing, [...o.notifiers.keys()], rules)
   if (unrouted.length > 0) {
     app.log.warn({ severities: unrouted }, `@obs/alerts: routing names no channel for ${unrouted.join(', ')} and has no default: such alerts notify no one unless their rule or raise() names channels (set routing.default, [] for none, to say so)`)
+  }
+  const promOnly = rules.filter((rule) => rule.match.some((m) => PROMETHEUS_LABELS.has(m.name) && !m.matches(undefined))).map((rule) => rule.name)
+  if (promOnly.length > 0) {
+    app.log.warn({ rules: promOnly }, `@obs/alerts: rule ${promOnly.join(', ')} matches job or instance, labels only Prometheus adds: in-process no series has them (an absent rule fires for ever, the others never); put such matchers in the export's match`)
   }
   const prefix = o.metricsPrefix ?? app.metrics.prefix
   const generatorURL = (fingerprint: string): string => o.path === false ? '' : `${o.externalUrl}${o.path}/${fingerprint}`
