@@ -38,5 +38,8 @@ export const TooManyAlertsError: CodedError<[number]> = createError(
 export const UnauthorizedError: CodedError = createError(
   'OBS_ALERTS_UNAUTHORIZED', 'Unauthorized', 401)
 
+export const AckNotAllowedError: CodedError = createError(
+  'OBS_ALERTS_ACK_NOT_ALLOWED', 'Acknowledging over HTTP needs ackAuth (or auth); ackAuth: "open" lets anyone who reaches the port silence a page', 403)
+
 export const AlertNotFoundError: CodedError<[string]> = createError(
   'OBS_ALERTS_NOT_FOUND', 'No alert with fingerprint "%s"', 404)

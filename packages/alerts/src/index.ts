@@ -28,5 +28,5 @@ export type { EmailConfig } from './delivery/notifiers/email.js'
 export type { AlertmanagerConfig, PostableAlert } from './delivery/notifiers/alertmanager.js'
 export {
   InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError, ConflictingMatchersError,
-  InvalidAlertError, TooManyAlertsError, UnauthorizedError, AlertNotFoundError
+  InvalidAlertError, TooManyAlertsError, UnauthorizedError, AckNotAllowedError, AlertNotFoundError
 } from './errors.js'

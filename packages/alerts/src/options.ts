@@ -16,8 +16,11 @@ export interface AlertsPluginOptions {
   path?: string | false
   /** Protects every route. */
   auth?: AlertsAuth
-  /** Protects the acknowledge route (default: `auth`). */
-  ackAuth?: AlertsAuth
+  /**
+   * Protects the acknowledge route (default: `auth`). Without either, the route refuses (403):
+   * `'open'` lets anyone who reaches the port acknowledge.
+   */
+  ackAuth?: AlertsAuth | 'open'
   /** Notification channels by name. */
   notifiers?: Record<string, NotifierConfig>
   routing?: Routing
@@ -70,7 +73,8 @@ export interface ResolvedOptions {
   intervalMs: number | false
   path: string | false
   auth: AlertsAuth | undefined
-  ackAuth: AlertsAuth | undefined
+  /** Undefined: the acknowledge route refuses. */
+  ackAuth: AlertsAuth | 'open' | undefined
   notifiers: ReadonlyMap<string, { config: NotifierConfig, delivery: DeliveryOptions }>
   routing: Routing
   repeatIntervalMs: number
@@ -109,7 +113,7 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     intervalMs: o.interval === false ? false : optionDuration('interval', o.interval, { min: 100 }),
     path: o.path === false ? false : o.path,
     auth: resolveAuth('auth', o.auth),
-    ackAuth: resolveAuth('ackAuth', o.ackAuth) ?? resolveAuth('auth', o.auth),
+    ackAuth: o.ackAuth === 'open' ? 'open' : resolveAuth('ackAuth', o.ackAuth) ?? resolveAuth('auth', o.auth),
     notifiers: resolveNotifiers(o.notifiers, delivery),
     routing: o.routing,
     repeatIntervalMs: optionDuration('repeatInterval', o.repeatInterval, { min: 1000 }),

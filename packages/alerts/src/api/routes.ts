@@ -2,13 +2,14 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import type { AlertView } from '../engine/alert.js'
 import { type AlertsAuth, authHook } from './auth.js'
 import type { AlertEngine } from '../engine/engine.js'
-import { AlertNotFoundError } from '../errors.js'
+import { AckNotAllowedError, AlertNotFoundError } from '../errors.js'
 import { SEVERITIES } from '../rules/types.js'
 
 export interface RouteOptions {
   path: string
   auth: AlertsAuth | undefined
-  ackAuth: AlertsAuth | undefined
+  /** Undefined: acknowledging over HTTP is refused; `'open'`: anyone may. */
+  ackAuth: AlertsAuth | 'open' | undefined
 }
 
 const alertSchema = {
@@ -32,6 +33,10 @@ const alertSchema = {
     channels: { type: 'array', items: { type: 'string' } },
     generatorURL: { type: 'string' }
   }
+}
+
+async function refuseAck (): Promise<void> {
+  throw new AckNotAllowedError()
 }
 
 const FINGERPRINT = { type: 'object', required: ['fingerprint'], properties: { fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' } } }
@@ -83,7 +88,8 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
 
   app.post<{ Params: { fingerprint: string }, Body: { by?: string, comment?: string } | undefined }>(`${options.path}/:fingerprint/ack`, {
     config,
-    ...guard(options.ackAuth),
+    // Secure by default: an acknowledgement silences a page.
+    onRequest: options.ackAuth === undefined ? refuseAck : options.ackAuth === 'open' ? [] : authHook(options.ackAuth),
     // The body is optional: an empty POST acknowledges as "anonymous".
     preValidation: async (request) => { request.body ??= {} },
     schema: {
