@@ -45,6 +45,11 @@ export interface AlertsPluginOptions {
   samplesPerWindow?: number
   /** A custom condition that takes longer fails that evaluation. */
   checkTimeout?: Duration
+  /**
+   * After the first evaluation, how long before a rule over a metric that is not registered (or
+   * not of its type) is a rule error: metrics registered lazily get that long to appear.
+   */
+  startupGrace?: Duration
   /** The clock, milliseconds since the epoch (tests pass a controllable one). */
   now?: () => number
 }
@@ -65,6 +70,7 @@ export const defaults = Object.freeze({
   maxGroups: 1000,
   samplesPerWindow: 240,
   checkTimeout: '10s' as Duration,
+  startupGrace: '1m' as Duration,
   now: Date.now as () => number
 })
 
@@ -87,6 +93,7 @@ export interface ResolvedOptions {
   maxGroups: number
   samplesPerWindow: number
   checkTimeoutMs: number
+  startupGraceMs: number
   now: () => number
 }
 
@@ -126,6 +133,7 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     maxGroups: positiveInteger('maxGroups', o.maxGroups),
     samplesPerWindow,
     checkTimeoutMs: optionDuration('checkTimeout', o.checkTimeout, { min: 1 }),
+    startupGraceMs: optionDuration('startupGrace', o.startupGrace),
     now: o.now
   }
 }

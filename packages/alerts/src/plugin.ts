@@ -94,6 +94,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
     historySize: o.historySize,
     resolveRaisedAfterMs: o.resolveRaisedAfterMs,
     checkTimeoutMs: o.checkTimeoutMs,
+    startupGraceMs: o.startupGraceMs,
     route,
     generatorURL,
     notify: (notifications) => dispatcher.dispatch(notifications),

@@ -114,7 +114,7 @@ test('a latency SLO with an integer threshold matches the bucket as Prometheus 2
   const dir = await tempDir(t)
   const { yaml, groups } = exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 1, windows: [{ long: '10m', short: '5m', burnRate: 2, severity: 'critical' }] }])
   t.match((groups[0]!.rules[0] as { expr: string }).expr, 'rate(http_request_duration_seconds_bucket{le=~"1(\\\\.0)?"}[5m])')
-  t.match(exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 0.25 }]).yaml, 'le="0.25"', 'other bounds as they are')
+  t.match(exportRules([{ kind: 'slo', name: 'Fast', objective: 0.99, indicator: 'latency', threshold: 0.25 }]).yaml, 'le="0.25"', 'other bounds as they are')
   await writeFile(join(dir, 'rules.yml'), yaml)
   t.equal((await checkRules(join(dir, 'rules.yml'))).code, 0)
   for (const le of ['1', '1.0']) {

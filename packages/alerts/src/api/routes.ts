@@ -62,7 +62,16 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
           limit: { type: 'integer', minimum: 0, description: 'The most history entries (newest first).' }
         }
       },
-      response: { 200: { type: 'object', properties: { active: { type: 'array', items: alertSchema }, history: { type: 'array', items: alertSchema } } } }
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            active: { type: 'array', items: alertSchema },
+            history: { type: 'array', items: alertSchema },
+            ruleErrors: { type: 'array', items: { type: 'object', properties: { rule: { type: 'string' }, error: { type: 'string' }, since: { type: 'string' } } } }
+          }
+        }
+      }
     }
   }, async (request, reply) => {
     const { state, severity, limit } = request.query
@@ -71,7 +80,9 @@ export function registerRoutes (app: FastifyInstance, engine: AlertEngine, optio
     return {
       active: engine.active().filter((a) => (state === undefined || a.state === state) && ofSeverity(a)),
       // The filter first, then the limit: `limit` counts the entries returned.
-      history: engine.resolvedHistory().filter(ofSeverity).slice(0, limit)
+      history: engine.resolvedHistory().filter(ofSeverity).slice(0, limit),
+      // Rules that cannot evaluate (a missing metric, a failing check): silent otherwise.
+      ruleErrors: engine.ruleErrors()
     }
   })
 

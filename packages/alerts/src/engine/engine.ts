@@ -1,3 +1,4 @@
+import { leaves } from '../promql/expr.js'
 import { LABEL_NAME } from '../promql/matchers.js'
 import { labelKey, type Vector } from '../promql/vector.js'
 import { type AlertPlan, planRule } from '../rules/compile.js'
@@ -27,6 +28,8 @@ export interface EngineOptions {
   readonly resolveRaisedAfterMs: number | false
   /** A custom condition that takes longer fails this cycle. */
   readonly checkTimeoutMs: number
+  /** How long after the first evaluation a rule over a missing or wrong-type metric counts as an error. */
+  readonly startupGraceMs?: number
   /** The channels of an alert: the rule's own, else by severity. */
   readonly route: (severity: Severity, channels: readonly string[] | undefined) => readonly string[]
   readonly generatorURL: (fingerprint: string) => string
@@ -46,6 +49,14 @@ export interface EvaluationReport {
   errors: Array<{ rule: string, error: unknown }>
 }
 
+/** A rule that fails to evaluate: its alerts stay as they were until it recovers. */
+export interface RuleError {
+  rule: string
+  error: string
+  /** When it started failing (ISO 8601). */
+  since: string
+}
+
 /**
  * The in-process engine: takes a snapshot of the series the rules read, evaluates every
  * alerting rule as Prometheus would, moves alerts through pending → firing → resolved, and
@@ -58,7 +69,9 @@ export class AlertEngine {
   private readonly states: RuleAlerts[]
   private readonly raised: RaisedAlerts
   private readonly history: History
-  private readonly failing = new Set<string>()
+  /** Rules whose last evaluation failed: the error and since when. */
+  private readonly failing = new Map<string, { error: unknown, since: number }>()
+  private firstAt: number | undefined
   private readonly recorded: RecordedLabels = new WeakMap()
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -92,9 +105,14 @@ export class AlertEngine {
     const snapshot = await this.options.snapshot.collect(this.sources.names)
     this.sources.ingest(snapshot, now)
     const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded }
+    this.firstAt ??= now
+    const checkSources = now - this.firstAt >= (this.options.startupGraceMs ?? 0)
     for (const state of this.states) {
       const { plan } = state
       try {
+        // A metric that is not there (or not of its type) would make the rule silent for ever.
+        const unreadable = checkSources ? leaves(plan.expr).map((leaf) => this.sources.unreadable(leaf)).find((why) => why !== undefined) : undefined
+        if (unreadable !== undefined) throw new Error(unreadable)
         const vector = plan.expr.op === 'custom' ? await this.custom(plan, now) : evaluate(plan.expr, context)
         notifications.push(...state.apply(vector, now))
       } catch (error) {
@@ -141,9 +159,9 @@ export class AlertEngine {
     const failed = new Set(report.errors.map((e) => e.rule))
     for (const { rule, error } of report.errors) {
       this.options.onRuleError?.(rule, error, !this.failing.has(rule))
-      this.failing.add(rule)
+      this.failing.set(rule, { error, since: this.failing.get(rule)?.since ?? report.at })
     }
-    for (const rule of this.failing) {
+    for (const rule of this.failing.keys()) {
       if (failed.has(rule)) continue
       this.failing.delete(rule)
       this.options.onRuleRecovered?.(rule)
@@ -184,6 +202,11 @@ export class AlertEngine {
   private * allActive (): Iterable<AlertInstance> {
     for (const state of this.states) yield * state.active.values()
     yield * this.raised.active.values()
+  }
+
+  /** Rules whose last evaluation failed, with the error and since when (for `GET /alerts`). */
+  ruleErrors (): RuleError[] {
+    return [...this.failing].map(([rule, { error, since }]) => ({ rule, error: error instanceof Error ? error.message : String(error), since: new Date(since).toISOString() }))
   }
 
   /** Active alerts (pending and firing), firing first, then by severity and name. */

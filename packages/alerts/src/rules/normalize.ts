@@ -132,15 +132,15 @@ export function normalizeRule (input: RuleInput | unknown, at: string): Normaliz
 
   switch (kind as RuleKind) {
     case 'errorRatio':
-      return { ...base, kind: 'errorRatio', threshold: threshold(r, where), window: window(), metric: metric(DEFAULT_REQUESTS_METRIC), errors: errorMatchers(r.errors, where) }
+      return { ...base, kind: 'errorRatio', threshold: reachable('errorRatio', threshold(r, where), where), window: window(), metric: metric(DEFAULT_REQUESTS_METRIC), errors: errorMatchers(r.errors, where) }
     case 'latency': {
       const q = r.quantile
       if (typeof q !== 'number' || !(q > 0 && q < 1)) throw new InvalidRuleError(where, 'quantile must be a number strictly between 0 and 1, e.g. 0.99')
       if (base.by.includes('le')) throw new InvalidRuleError(where, 'by cannot hold "le": the quantile is computed over the buckets')
-      return { ...base, kind: 'latency', threshold: threshold(r, where), window: window(), metric: histogramName(metric(DEFAULT_DURATION_METRIC), where), quantile: q }
+      return { ...base, kind: 'latency', threshold: reachable('latency', threshold(r, where), where), window: window(), metric: histogramName(metric(DEFAULT_DURATION_METRIC), where), quantile: q }
     }
     case 'rate':
-      return { ...base, kind: 'rate', threshold: threshold(r, where), window: window(), metric: metric() }
+      return { ...base, kind: 'rate', threshold: reachable('rate', threshold(r, where), where), window: window(), metric: metric() }
     case 'gauge': {
       const aggregate = r.aggregate ?? 'none'
       if (!['sum', 'avg', 'min', 'max', 'none'].includes(aggregate as string)) throw new InvalidRuleError(where, 'aggregate must be sum, avg, min, max or none')
@@ -184,6 +184,11 @@ function normalizeSlo (base: Base, r: Record<string, unknown>, where: string, me
     const short = ruleDuration(where, `${at}.short`, w.short, { min: 1 })
     if (short >= long) throw new InvalidRuleError(where, `${at}: the short window must be shorter than the long one`)
     if (typeof w.burnRate !== 'number' || !Number.isFinite(w.burnRate) || w.burnRate <= 0) throw new InvalidRuleError(where, `${at}.burnRate must be a number > 0`)
+    // The error ratio is at most 1, so the burn rate at most 1 / (1 - objective).
+    const highest = 1 / (1 - objective)
+    if (w.burnRate >= highest * (1 - 1e-9)) {
+      throw new InvalidRuleError(where, `${at}.burnRate ${w.burnRate} can never be reached: with objective ${objective} the highest burn rate is ${Number(highest.toPrecision(6))} (every request failing)`)
+    }
     if (!SEVERITIES.includes(w.severity as Severity)) throw new InvalidRuleError(where, `${at}.severity must be one of ${SEVERITIES.join(', ')}`)
     return { long, short, burnRate: w.burnRate, severity: w.severity as Severity }
   })
@@ -210,6 +215,22 @@ function histogramName (name: string, where: string): string {
   const suffix = HISTOGRAM_SUFFIX.exec(name)
   if (suffix !== null) throw new InvalidRuleError(where, `metric is the histogram's base name, without "${suffix[0]}"`)
   return name
+}
+
+/** What an expression of each kind can be: a threshold it can never cross is a mistake (5 for 5%). */
+const RANGES: Partial<Record<RuleKind, { min: number, max: number, what: string }>> = {
+  errorRatio: { min: 0, max: 1, what: 'an error ratio is between 0 and 1 (5% is 0.05)' },
+  latency: { min: 0, max: Infinity, what: 'a latency is 0 seconds or more' },
+  rate: { min: 0, max: Infinity, what: 'a rate is 0 per second or more' }
+}
+
+function reachable (kind: RuleKind, t: NormalizedThreshold, where: string): NormalizedThreshold {
+  const range = RANGES[kind]!
+  const [field, never] = 'above' in t
+    ? [`above ${t.above}`, t.above >= range.max]
+    : 'below' in t ? [`below ${t.below}`, t.below <= range.min] : [`outside [${t.outside.join(', ')}]`, t.outside[0] <= range.min && t.outside[1] >= range.max]
+  if (never) throw new InvalidRuleError(where, `${field} can never be crossed: ${range.what}`)
+  return t
 }
 
 function threshold (r: Threshold, where: string): NormalizedThreshold {

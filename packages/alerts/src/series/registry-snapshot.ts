@@ -14,10 +14,17 @@ export interface Snapshot {
   readonly samples: ReadonlyMap<string, readonly RawSample[]>
   /** Names whose family failed to collect, with the error: their series are kept as they were. */
   readonly failed: ReadonlyMap<string, unknown>
+  /**
+   * The type of each name's family (`counter`, `gauge`, `histogram`…); a name missing here has
+   * no family in the registry. Left out by sources that cannot tell: then nothing is checked.
+   */
+  readonly types?: ReadonlyMap<string, string>
 }
 
+interface FamilyData { name: string, type?: string, values: Array<RawSample & { metricName?: string }> }
+
 interface Family {
-  get (): Promise<{ name: string, values: Array<RawSample & { metricName?: string }> }> | { name: string, values: Array<RawSample & { metricName?: string }> }
+  get (): Promise<FamilyData> | FamilyData
 }
 
 /**
@@ -30,6 +37,7 @@ export class RegistrySnapshot implements SnapshotSource {
   async collect (names: readonly string[]): Promise<Snapshot> {
     const samples = new Map<string, RawSample[]>()
     const failed = new Map<string, unknown>()
+    const types = new Map<string, string>()
     const families = new Map<string, string[]>()
     for (const name of names) {
       samples.set(name, [])
@@ -40,7 +48,8 @@ export class RegistrySnapshot implements SnapshotSource {
       const family = this.registry.getSingleMetric(familyName) as unknown as Family | undefined
       if (family === undefined) continue
       try {
-        const { values } = await family.get()
+        const { values, type } = await family.get()
+        for (const name of wanted) types.set(name, String(type ?? 'untyped'))
         for (const value of values) samples.get(value.metricName ?? familyName)?.push(value)
       } catch (error) {
         for (const name of wanted) {
@@ -49,6 +58,6 @@ export class RegistrySnapshot implements SnapshotSource {
         }
       }
     }
-    return { samples, failed }
+    return { samples, failed, types }
   }
 }

@@ -35,6 +35,8 @@ export class SourceSet {
   private readonly byLeaf = new Map<Expr, CounterSource | GaugeSource | AbsentSource>()
   /** Series names whose family failed in the last snapshot. */
   failed: ReadonlyMap<string, unknown> = new Map()
+  /** Family types of the last snapshot, by series name (undefined: the source cannot tell). */
+  private types: ReadonlyMap<string, string> | undefined
   private readonly leafNames = new Map<Expr, string>()
 
   constructor (exprs: readonly Expr[], private readonly limits: Limits) {
@@ -95,6 +97,7 @@ export class SourceSet {
   /** Takes in one snapshot taken at `now`. Series of a family that failed keep their values. */
   ingest (snapshot: Snapshot, now: number): void {
     this.failed = snapshot.failed
+    this.types = snapshot.types
     for (const [name, index] of this.indexes) {
       const samples = snapshot.samples.get(name)
       if (samples !== undefined) index.ingest(samples)
@@ -107,6 +110,21 @@ export class SourceSet {
   failure (leaf: Expr): unknown {
     const name = this.leafNames.get(leaf)
     return name === undefined ? undefined : this.failed.get(name)
+  }
+
+  /**
+   * Why a leaf can never give a result, if it cannot: its metric is not in the registry
+   * (misspelled, or never registered), or it is of a type the leaf cannot read (a rate over a
+   * gauge, a quantile over anything but a histogram). Absence is what `absent()` looks for.
+   */
+  unreadable (leaf: Expr): string | undefined {
+    const name = this.leafNames.get(leaf)
+    if (this.types === undefined || name === undefined || leaf.op === 'absent' || this.failed.has(name)) return undefined
+    const type = this.types.get(name)
+    if (type === undefined) return `no metric named ${name.replace(HISTOGRAM_SUFFIX, '')} is registered (misspelled, or not registered yet)`
+    if (leaf.op === 'quantile' && type !== 'histogram') return `${name.replace(HISTOGRAM_SUFFIX, '')} is a ${type}, not a histogram: it has no buckets`
+    if (leaf.op === 'sumRate' && type === 'gauge') return `${name} is a gauge: rate() reads counters`
+    return undefined
   }
 
   /** Whether the source of a rate has watched its series for the whole window at `now`. */
