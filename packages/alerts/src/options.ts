@@ -82,6 +82,8 @@ export interface ResolvedOptions {
   /** Undefined: the acknowledge route refuses. */
   ackAuth: AlertsAuth | 'open' | undefined
   notifiers: ReadonlyMap<string, { config: NotifierConfig, delivery: DeliveryOptions }>
+  /** The plugin's delivery settings, for channels added at run time. */
+  delivery: DeliveryOptions
   routing: Routing
   repeatIntervalMs: number
   historySize: number
@@ -122,6 +124,7 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     auth: resolveAuth('auth', o.auth),
     ackAuth: o.ackAuth === 'open' ? 'open' : resolveAuth('ackAuth', o.ackAuth) ?? resolveAuth('auth', o.auth),
     notifiers: resolveNotifiers(o.notifiers, delivery),
+    delivery,
     routing: o.routing,
     repeatIntervalMs: optionDuration('repeatInterval', o.repeatInterval, { min: 1000 }),
     historySize: o.historySize,
@@ -143,13 +146,15 @@ function resolveNotifiers (notifiers: unknown, delivery: DeliveryOptions): Map<s
     throw new InvalidOptionError('notifiers', 'expected an object of channel names to notifier configurations')
   }
   const out = new Map<string, { config: NotifierConfig, delivery: DeliveryOptions }>()
-  for (const [name, config] of Object.entries(notifiers as Record<string, NotifierConfig>)) {
-    const at = `notifiers.${name}`
-    if (!/^[a-zA-Z0-9_-]+$/.test(name)) throw new InvalidOptionError(at, 'channel names are letters, digits, "_" and "-"')
-    if (config === null || typeof config !== 'object') throw new InvalidOptionError(at, 'expected a notifier configuration')
-    if (!validateNotifier(config, at)) throw new InvalidOptionError(`${at}.type`, `expected one of ${NOTIFIER_TYPES.map((t) => `"${t}"`).join(', ')}`)
-    const ownDelivery = config.delivery === undefined ? delivery : resolveDelivery(`${at}.delivery`, config.delivery, delivery)
-    out.set(name, { config, delivery: ownDelivery })
-  }
+  for (const [name, config] of Object.entries(notifiers as Record<string, NotifierConfig>)) out.set(name, resolveNotifier(name, config, delivery))
   return out
+}
+
+/** Checks one channel (at registration, or added at run time) over the plugin's delivery settings. */
+export function resolveNotifier (name: unknown, config: NotifierConfig, delivery: DeliveryOptions): { config: NotifierConfig, delivery: DeliveryOptions } {
+  const at = `notifiers.${String(name)}`
+  if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]+$/.test(name)) throw new InvalidOptionError(at, 'channel names are letters, digits, "_" and "-"')
+  if (config === null || typeof config !== 'object') throw new InvalidOptionError(at, 'expected a notifier configuration')
+  if (!validateNotifier(config, at)) throw new InvalidOptionError(`${at}.type`, `expected one of ${NOTIFIER_TYPES.map((t) => `"${t}"`).join(', ')}`)
+  return { config, delivery: config.delivery === undefined ? delivery : resolveDelivery(`${at}.delivery`, config.delivery, delivery) }
 }

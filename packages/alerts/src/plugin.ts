@@ -4,16 +4,16 @@ import { registerRoutes } from './api/routes.js'
 import { systemClock } from './clock.js'
 import { Channel } from './delivery/channel.js'
 import { Dispatcher } from './delivery/dispatcher.js'
-import { createNotifier } from './delivery/notifiers/index.js'
+import { createNotifier, type NotifierConfig } from './delivery/notifiers/index.js'
 import { resolveRouting } from './delivery/routing.js'
+import type { DeliveryOptions } from './delivery/settings.js'
 import type { AlertView } from './engine/alert.js'
 import { AlertEngine, type EvaluationReport } from './engine/engine.js'
 import type { RaisedAlert } from './engine/raised.js'
-import { InvalidRuleError } from './errors.js'
+import { DuplicateRuleError, InvalidOptionError } from './errors.js'
 import { type ExportOptions, type ExportResult, exportRules } from './export/rule-file.js'
-import { type AlertsPluginOptions, resolveOptions } from './options.js'
-import { formatDuration } from './promql/duration.js'
-import { normalizeRules, ruleWindows } from './rules/normalize.js'
+import { type AlertsPluginOptions, resolveNotifier, resolveOptions } from './options.js'
+import { checkInterval, type NormalizedRule, normalizeRule, normalizeRules } from './rules/normalize.js'
 import type { RuleInput } from './rules/types.js'
 import { RegistrySnapshot } from './series/registry-snapshot.js'
 import type { SourceStats } from './series/source-set.js'
@@ -40,6 +40,17 @@ export interface ObsAlerts {
   flush (timeout?: number): Promise<boolean>
   /** What the in-process engine holds: series tracked, series left out by the limits, groups, history samples. */
   stats (): SourceStats
+  /**
+   * Adds a rule at run time, checked as the registered ones are (a coded error changes nothing).
+   * It reads the series that exist from then on; resolves once it is in effect.
+   */
+  addRule (rule: RuleInput): Promise<void>
+  /** Removes a rule: its firing alerts resolve, and notify. False when there is none of that name. */
+  removeRule (name: string): Promise<boolean>
+  /** Adds a notification channel at run time, checked as the registered ones are. Alerts that become active from then on can go to it. */
+  addNotifier (name: string, config: NotifierConfig): void
+  /** Removes a channel once it has delivered what it owes (up to `drainTimeout`). Refused while routing or a rule names it. */
+  removeNotifier (name: string): Promise<boolean>
   /** The metric name prefix the rules use. */
   readonly metricsPrefix: string
 }
@@ -56,22 +67,20 @@ const PROMETHEUS_LABELS = new Set(['job', 'instance'])
 const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAlerts (app: FastifyInstance, options: AlertsPluginOptions) {
   const o = resolveOptions(options ?? {})
   const rules = normalizeRules(o.rules)
-  if (o.intervalMs !== false) {
-    for (const rule of rules) {
-      const short = ruleWindows(rule).find((w) => w < 2 * (o.intervalMs as number))
-      if (short !== undefined) {
-        throw new InvalidRuleError(rule.where, `window ${formatDuration(short)} is shorter than two evaluation intervals (${formatDuration(o.intervalMs)}): a rate needs two samples`)
-      }
-    }
-  }
-  const { route, unrouted } = resolveRouting(o.routing, [...o.notifiers.keys()], rules)
+  for (const rule of rules) checkInterval(rule, o.intervalMs)
+  // Kept up to date by addRule/removeRule and addNotifier/removeNotifier.
+  const ruleInputs = new Map(o.rules.map((input, i) => [rules[i]!.name, { input, channels: rules[i]!.channels }]))
+  const channelNames = new Set(o.notifiers.keys())
+  const { route, unrouted, check: checkChannels, namedBy } = resolveRouting(o.routing, channelNames, rules)
   if (unrouted.length > 0) {
     app.log.warn({ severities: unrouted }, `@obs/alerts: routing names no channel for ${unrouted.join(', ')} and has no default: such alerts notify no one unless their rule or raise() names channels (set routing.default, [] for none, to say so)`)
   }
-  const promOnly = rules.filter((rule) => rule.match.some((m) => PROMETHEUS_LABELS.has(m.name) && !m.matches(undefined))).map((rule) => rule.name)
-  if (promOnly.length > 0) {
+  const warnPrometheusLabels = (list: readonly NormalizedRule[]): void => {
+    const promOnly = list.filter((rule) => rule.match.some((m) => PROMETHEUS_LABELS.has(m.name) && !m.matches(undefined))).map((rule) => rule.name)
+    if (promOnly.length === 0) return
     app.log.warn({ rules: promOnly }, `@obs/alerts: rule ${promOnly.join(', ')} matches job or instance, labels only Prometheus adds: in-process no series has them (an absent rule fires for ever, the others never); put such matchers in the export's match`)
   }
+  warnPrometheusLabels(rules)
   const prefix = o.metricsPrefix ?? app.metrics.prefix
   const generatorURL = (fingerprint: string): string => o.path === false ? '' : `${o.externalUrl}${o.path}/${fingerprint}`
 
@@ -79,10 +88,11 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const clock = systemClock(o.now)
   const self = createSelfMetrics(app)
   const channels = new Map<string, Channel>()
-  for (const [channel, { config, delivery }] of o.notifiers) {
+  const openChannel = (channel: string, { config, delivery }: { config: NotifierConfig, delivery: DeliveryOptions }): void => {
     const notifier = createNotifier(config, { channel, delivery, externalUrl: o.externalUrl })
     channels.set(channel, new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock))
   }
+  for (const [channel, resolved] of o.notifiers) openChannel(channel, resolved)
   const dispatcher = new Dispatcher(channels, clock.now)
   const engine = new AlertEngine({
     rules,
@@ -144,10 +154,40 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
     active: () => engine.active(),
     history: (limit) => engine.resolvedHistory(limit),
     get: (fingerprint) => engine.get(fingerprint),
-    exportRules: (exportOptions) => exportRules(o.rules as RuleInput[], { prefix, ...exportOptions }),
+    exportRules: (exportOptions) => exportRules([...ruleInputs.values()].map((r) => r.input), { prefix, ...exportOptions }),
     flush: (timeout = o.drainTimeoutMs) => dispatcher.idle(timeout),
     stats: () => engine.stats(),
-    metricsPrefix: prefix
+    metricsPrefix: prefix,
+    addRule (input) {
+      const rule = normalizeRule(input, 'addRule')
+      if (ruleInputs.has(rule.name)) throw new DuplicateRuleError(rule.name)
+      checkInterval(rule, o.intervalMs)
+      if (rule.channels !== undefined) checkChannels(rule.channels, `the channels of rule "${rule.name}"`)
+      warnPrometheusLabels([rule])
+      ruleInputs.set(rule.name, { input, channels: rule.channels })
+      return engine.addRule(rule)
+    },
+    async removeRule (name) {
+      if (!ruleInputs.delete(name)) return false
+      await engine.removeRule(name)
+      return true
+    },
+    addNotifier (name, config) {
+      if (channelNames.has(name)) throw new InvalidOptionError(`notifiers.${name}`, 'a channel of that name exists')
+      openChannel(name, resolveNotifier(name, config, o.delivery))
+      channelNames.add(name)
+    },
+    async removeNotifier (name) {
+      const channel = channels.get(name)
+      if (channel === undefined) return false
+      const rule = [...ruleInputs].find(([, r]) => r.channels?.includes(name))?.[0]
+      const user = namedBy(name) === undefined ? rule === undefined ? undefined : `rule "${rule}"` : `routing.${namedBy(name)!}`
+      if (user !== undefined) throw new InvalidOptionError(`notifiers.${name}`, `${user} names it: change that first`)
+      channelNames.delete(name)
+      channels.delete(name)
+      await channel.close(o.drainTimeoutMs)
+      return true
+    }
   }
   app.decorate('alerts', api)
   if (o.path !== false) registerRoutes(app, engine, { path: o.path, auth: o.auth, ackAuth: o.ackAuth })

@@ -64,9 +64,8 @@ export interface RuleError {
  * it with a controllable clock; nothing here reads real time.
  */
 export class AlertEngine {
-  readonly plans: readonly AlertPlan[]
   private readonly sources: SourceSet
-  private readonly states: RuleAlerts[]
+  private states: RuleAlerts[]
   private readonly raised: RaisedAlerts
   private readonly history: History
   /** Rules whose last evaluation failed: the error and since when. */
@@ -76,13 +75,9 @@ export class AlertEngine {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly options: EngineOptions) {
-    this.plans = options.rules.flatMap((rule) => planRule(rule, { prefix: options.prefix }).alerts)
-    this.sources = new SourceSet(this.plans.map((p) => p.expr), options.limits)
-    this.states = this.plans.map((plan) => new RuleAlerts(plan, {
-      channels: options.route(plan.severity, plan.rule.channels),
-      generatorURL: options.generatorURL,
-      maxAlerts: options.limits.maxGroups
-    }))
+    const plans = options.rules.flatMap((rule) => this.plan(rule))
+    this.sources = new SourceSet(plans.map((p) => p.expr), options.limits)
+    this.states = plans.map((plan) => this.ruleAlerts(plan))
     this.raised = new RaisedAlerts({
       maxAlerts: options.limits.maxGroups,
       resolveAfterMs: options.resolveRaisedAfterMs,
@@ -90,6 +85,51 @@ export class AlertEngine {
       generatorURL: options.generatorURL
     })
     this.history = new History(options.historySize)
+  }
+
+  private plan (rule: NormalizedRule): readonly AlertPlan[] {
+    return planRule(rule, { prefix: this.options.prefix }).alerts
+  }
+
+  private ruleAlerts (plan: AlertPlan): RuleAlerts {
+    return new RuleAlerts(plan, {
+      channels: () => this.options.route(plan.severity, plan.rule.channels),
+      generatorURL: this.options.generatorURL,
+      maxAlerts: this.options.limits.maxGroups
+    })
+  }
+
+  /** Adds a checked rule, between evaluations; it reads the series that exist from now on. */
+  addRule (rule: NormalizedRule): Promise<void> {
+    return this.between(() => {
+      const plans = this.plan(rule)
+      this.sources.addExprs(plans.map((p) => p.expr))
+      this.states = [...this.states, ...plans.map((plan) => this.ruleAlerts(plan))]
+    })
+  }
+
+  /** Removes a rule, between evaluations: its firing alerts resolve (and notify). */
+  removeRule (name: string): Promise<void> {
+    return this.between(() => {
+      const removed = this.states.filter((state) => state.plan.rule.name === name)
+      this.states = this.states.filter((state) => !removed.includes(state))
+      this.sources.removeExprs(removed.map((state) => state.plan.expr))
+      const now = this.options.now()
+      const notifications: AlertNotification[] = []
+      for (const state of removed) {
+        for (const alert of state.active.values()) if (alert.state === 'firing') notifications.push(alert.resolve(now))
+        state.active.clear()
+      }
+      this.failing.delete(name)
+      this.notify(notifications)
+    })
+  }
+
+  /** Runs a change between two evaluations (never during one). */
+  private between (change: () => void): Promise<void> {
+    const run = this.queue.then(change)
+    this.queue = run.catch(() => {})
+    return run
   }
 
   /** Runs one evaluation at `at` (default: the clock). Calls never overlap: they run in turn. */

@@ -6,7 +6,8 @@ import { renderTemplate } from '../templates/template.js'
 import { AlertInstance } from './lifecycle.js'
 
 export interface AlertContext {
-  channels: readonly string[]
+  /** The channels of a new alert (routing can change: notifiers added at run time). */
+  channels: () => readonly string[]
   generatorURL: (fingerprint: string) => string
   /** The most active alerts the rule keeps (`maxGroups`); results beyond are left out and counted. */
   maxAlerts: number
@@ -68,7 +69,7 @@ export class RuleAlerts {
           this.overLimit++
           continue
         }
-        alert = new AlertInstance(fp, plan.alert, plan.severity, 'rule', labels, now, this.context.channels, this.context.generatorURL(fp))
+        alert = new AlertInstance(fp, plan.alert, plan.severity, 'rule', labels, now, this.context.channels(), this.context.generatorURL(fp))
         this.active.set(fp, alert)
       }
       entry.epoch = epoch

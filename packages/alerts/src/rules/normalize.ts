@@ -1,4 +1,4 @@
-import { ruleDuration } from '../promql/duration.js'
+import { formatDuration, ruleDuration } from '../promql/duration.js'
 import { DuplicateRuleError, InvalidRuleError } from '../errors.js'
 import { HISTOGRAM_SUFFIX, LABEL_NAME, type Matcher, METRIC_NAME } from '../promql/matchers.js'
 import { toMatchers } from './label-matchers.js'
@@ -293,6 +293,15 @@ function ruleBy (by: unknown, where: string): string[] {
   }
   if (new Set(by).size !== by.length) throw new InvalidRuleError(where, 'by lists a label twice')
   return [...by].sort()
+}
+
+/** Throws when a window of the rule is shorter than two evaluation intervals: a rate needs two samples. */
+export function checkInterval (rule: NormalizedRule, intervalMs: number | false): void {
+  if (intervalMs === false) return
+  const short = ruleWindows(rule).find((w) => w < 2 * intervalMs)
+  if (short !== undefined) {
+    throw new InvalidRuleError(rule.where, `window ${formatDuration(short)} is shorter than two evaluation intervals (${formatDuration(intervalMs)}): a rate needs two samples`)
+  }
 }
 
 /** Every window a rule reads, for the check against the evaluation interval. */

@@ -52,8 +52,17 @@ export class SeriesIndex {
 
   constructor (readonly name: string) {}
 
+  /** Adds a consumer; series already known are offered to it at once, as a baseline. */
   attach (consumer: SeriesConsumer): void {
     this.consumers.push(consumer)
+    for (const slot of this.byKey.values()) consumer.offer(slot, true)
+  }
+
+  /** Removes a consumer; returns how many are left. */
+  detach (consumer: SeriesConsumer): number {
+    const at = this.consumers.indexOf(consumer)
+    if (at !== -1) this.consumers.splice(at, 1)
+    return this.consumers.length
   }
 
   get size (): number {

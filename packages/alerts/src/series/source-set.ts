@@ -40,10 +40,35 @@ export class SourceSet {
   private readonly leafNames = new Map<Expr, string>()
 
   constructor (exprs: readonly Expr[], private readonly limits: Limits) {
+    this.addExprs(exprs)
+  }
+
+  /** Reads what these expressions need too (rules added at run time); known series are taken as a baseline. */
+  addExprs (exprs: readonly Expr[]): void {
     for (const expr of exprs) {
       for (const leaf of leaves(expr)) {
         if (leaf.op === 'custom' || leaf.op === 'record') continue
         this.add(leaf as Leaf)
+      }
+    }
+  }
+
+  /** Stops reading for these expressions (removed rules): a source no other leaf reads is dropped. */
+  removeExprs (exprs: readonly Expr[]): void {
+    for (const expr of exprs) {
+      for (const leaf of leaves(expr)) {
+        this.byLeaf.delete(leaf)
+        this.leafNames.delete(leaf)
+      }
+    }
+    const used = new Set(this.byLeaf.values())
+    for (const map of [this.counters, this.gauges, this.absents] as Array<Map<string, CounterSource | GaugeSource | AbsentSource>>) {
+      for (const [key, source] of map) {
+        if (used.has(source)) continue
+        map.delete(key)
+        for (const [name, index] of this.indexes) {
+          if (index.detach(source) === 0) this.indexes.delete(name)
+        }
       }
     }
   }
