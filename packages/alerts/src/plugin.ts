@@ -25,8 +25,8 @@ export interface ObsAlerts {
   evaluate (): Promise<EvaluationReport>
   /** Raises an alert from code; the same title and labels again update it without a new notification. */
   raise (alert: RaisedAlert): AlertView
-  /** Resolves an alert raised by code; false if there is none with that fingerprint. */
-  resolve (fingerprint: string): boolean
+  /** Resolves an alert raised by code; `message` (how it was resolved) reaches the notifiers as the `resolution` annotation. False if there is none with that fingerprint. */
+  resolve (fingerprint: string, message?: string): boolean
   /** Acknowledges an active alert: its notifications stop until it resolves. */
   acknowledge (fingerprint: string, by?: string, comment?: string): AlertView | undefined
   /** Pending and firing alerts. */
@@ -149,7 +149,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const api: ObsAlerts = {
     evaluate,
     raise: (alert) => engine.raise(alert),
-    resolve: (fingerprint) => engine.resolve(fingerprint),
+    resolve: (fingerprint, message) => engine.resolve(fingerprint, message),
     acknowledge: (fingerprint, by = 'anonymous', comment) => engine.acknowledge(fingerprint, by, comment),
     active: () => engine.active(),
     history: (limit) => engine.resolvedHistory(limit),

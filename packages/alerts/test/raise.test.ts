@@ -2,6 +2,7 @@ import { test } from 'tap'
 import Fastify from 'fastify'
 import metrics from '@obs/metrics'
 import alerts from '../src/index.js'
+import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock, MINUTE, recorder } from './helpers.js'
 
 test('alerts raised by code: title, message, severity, metadata; notified once, deduplicated', async (t) => {
@@ -183,4 +184,24 @@ test('a raise() that fails changes nothing: no alert left firing without a notif
   t.equal(raised.state, 'firing')
   await app.alerts.flush()
   t.match(ops.sent, [[{ status: 'firing', alert: { name: 'Provider', annotations: { ok: '1' } } }]], 'the next raise() is a new alert, and notified')
+})
+
+test('resolving with a message: webhook, Slack and custom notifiers carry it with the resolution', async (t) => {
+  const hook = await startReceiver()
+  const slack = await startReceiver()
+  t.teardown(() => hook.close())
+  t.teardown(() => slack.close())
+  const ops = recorder()
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: hook.url }, slack: { type: 'slack', url: slack.url }, ops: ops.config } })
+  t.teardown(() => app.close())
+  const alert = app.alerts.raise({ title: 'ProviderDown', message: 'openai answers 503', resolveAfter: false })
+  t.throws(() => app.alerts.resolve(alert.fingerprint, 'x'.repeat(10_001)), { code: 'OBS_ALERTS_INVALID_ALERT' }, 'bounded')
+  t.equal(app.alerts.resolve(alert.fingerprint, 'failed over to anthropic'), true)
+  t.ok(await app.alerts.flush())
+  const [, resolved] = await hook.waitForReceived(2)
+  t.match((resolved!.json as { alerts: unknown[] }).alerts, [{ status: 'resolved', annotations: { summary: 'ProviderDown', description: 'openai answers 503', resolution: 'failed over to anthropic' } }])
+  const [, slackResolved] = await slack.waitForReceived(2)
+  t.match(JSON.stringify(slackResolved!.json), /Resolved: failed over to anthropic/)
+  t.match(ops.sent.flat().at(-1), { status: 'resolved', alert: { annotations: { resolution: 'failed over to anthropic' } } })
+  t.match(app.alerts.history()[0], { annotations: { resolution: 'failed over to anthropic' } }, 'kept in the history')
 })

@@ -215,9 +215,9 @@ export class AlertEngine {
     return alert.view()
   }
 
-  /** Resolves an alert raised by code; false when there is none with that fingerprint. */
-  resolve (fp: string): boolean {
-    const notification = this.raised.resolve(fp, this.options.now())
+  /** Resolves an alert raised by code, with a message if given; false when there is none with that fingerprint. */
+  resolve (fp: string, message?: string): boolean {
+    const notification = this.raised.resolve(fp, this.options.now(), message)
     if (notification === undefined) return false
     this.notify([notification])
     return true

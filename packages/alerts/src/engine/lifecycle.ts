@@ -52,10 +52,14 @@ export class AlertInstance {
     return this.notification(false)
   }
 
-  /** → resolved; returns the resolved notification (acknowledged or not). */
-  resolve (now: number): AlertNotification {
+  /**
+   * → resolved; returns the resolved notification (acknowledged or not). A message (how it was
+   * resolved) becomes the `resolution` annotation, which every notifier carries.
+   */
+  resolve (now: number, message?: string): AlertNotification {
     this.current = 'resolved'
     this.resolvedAt = now
+    if (message !== undefined) this.annotations = { ...this.annotations, resolution: message }
     return this.notification(false)
   }
 

@@ -21,7 +21,9 @@ export interface RaisedAlert {
   resolveAfter?: Duration | false
 }
 
-const CODE_ANNOTATIONS = new Set(['summary', 'description'])
+const CODE_ANNOTATIONS = new Set(['summary', 'description', 'resolution'])
+/** A resolution message is kept with the alert in the history: bounded. */
+const MAX_MESSAGE = 10_000
 
 export interface RaisedOptions {
   /** The most raised alerts active at once (`maxGroups`). */
@@ -70,12 +72,15 @@ export class RaisedAlerts {
     return { alert, notification: alert.fire(now) }
   }
 
-  /** Resolves a raised alert; undefined when there is none with that fingerprint. */
-  resolve (fp: string, now: number): AlertNotification | undefined {
+  /** Resolves a raised alert, with a message if given; undefined when there is none with that fingerprint. */
+  resolve (fp: string, now: number, message?: string): AlertNotification | undefined {
+    if (message !== undefined && (typeof message !== 'string' || message.length > MAX_MESSAGE)) {
+      throw new InvalidAlertError(`the resolution message must be a string of at most ${MAX_MESSAGE} characters`)
+    }
     const alert = this.active.get(fp)
     if (alert === undefined) return undefined
     this.active.delete(fp)
-    return alert.resolve(now)
+    return alert.resolve(now, message)
   }
 
   /** Resolves the alerts whose time is up. */

@@ -29,7 +29,8 @@ function line (n: AlertNotification): string {
   const labels = Object.entries(alert.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(', ')
   const ack = alert.acknowledged === null ? '' : ` _(acknowledged by ${escape(alert.acknowledged.by)})_`
   const link = /^https?:\/\//.test(alert.generatorURL) ? ` <${alert.generatorURL}|details>` : ''
-  return `${n.status === 'resolved' ? ':white_check_mark:' : ICON[alert.severity]} *${escape(summary)}*${ack}${link}\n${escape(labels)}${alert.annotations.description === undefined ? '' : `\n${escape(alert.annotations.description)}`}`
+  const resolution = n.status === 'resolved' && alert.annotations.resolution !== undefined ? `\n_Resolved: ${escape(alert.annotations.resolution)}_` : ''
+  return `${n.status === 'resolved' ? ':white_check_mark:' : ICON[alert.severity]} *${escape(summary)}*${ack}${link}\n${escape(labels)}${alert.annotations.description === undefined ? '' : `\n${escape(alert.annotations.description)}`}${resolution}`
 }
 
 /** A Slack incoming-webhook message: `text` for notifications and fallbacks, blocks for the channel. */
