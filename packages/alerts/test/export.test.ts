@@ -34,7 +34,7 @@ test('every kind of rule exports to a rule file that promtool accepts', async (t
   await writeFile(join(dir, 'rules.yml'), result.yaml)
   const check = await checkRules(join(dir, 'rules.yml'))
   t.equal(check.code, 0, `${check.stdout}${check.stderr}`)
-  t.match(check.stdout, /SUCCESS: 19 rules found/, 'five recording rules per SLO and nine alerting rules (two per SLO: page and ticket)')
+  t.match(check.stdout, /SUCCESS: 23 rules found/, 'seven recording rules per SLO (one per window) and nine alerting rules (two per SLO: page and ticket)')
   t.same(result.skipped, [{ rule: 'InProcessOnly', reason: 'Alert rule "InProcessOnly" cannot be exported to Prometheus: its condition is a JavaScript function, which only the in-process engine can run' }])
   const [group] = result.groups
   t.equal(group!.name, 'obs-alerts')
@@ -56,11 +56,13 @@ test('every kind of rule exports to a rule file that promtool accepts', async (t
   const records = group!.rules.filter((r) => 'record' in r)
   t.same(records.map((r) => 'record' in r && `${r.record}{slo="${r.labels!.slo}"}`), [
     'slo:sli_error:ratio_rate5m{slo="Availability"}', 'slo:sli_error:ratio_rate30m{slo="Availability"}', 'slo:sli_error:ratio_rate1h{slo="Availability"}',
-    'slo:sli_error:ratio_rate6h{slo="Availability"}', 'slo:sli_error:ratio_rate3d{slo="Availability"}',
+    'slo:sli_error:ratio_rate2h{slo="Availability"}', 'slo:sli_error:ratio_rate6h{slo="Availability"}', 'slo:sli_error:ratio_rate1d{slo="Availability"}',
+    'slo:sli_error:ratio_rate3d{slo="Availability"}',
     'slo:sli_error:ratio_rate5m{slo="Latency"}', 'slo:sli_error:ratio_rate30m{slo="Latency"}', 'slo:sli_error:ratio_rate1h{slo="Latency"}',
-    'slo:sli_error:ratio_rate6h{slo="Latency"}', 'slo:sli_error:ratio_rate3d{slo="Latency"}'
+    'slo:sli_error:ratio_rate2h{slo="Latency"}', 'slo:sli_error:ratio_rate6h{slo="Latency"}', 'slo:sli_error:ratio_rate1d{slo="Latency"}',
+    'slo:sli_error:ratio_rate3d{slo="Latency"}'
   ])
-  t.match(records[5], {
+  t.match(records[7], {
     expr: '(sum by (route) (rate(agent_http_request_duration_seconds_count{job="agent"}[5m])) - sum by (route) (rate(agent_http_request_duration_seconds_bucket{job="agent", le="0.5"}[5m]))) / sum by (route) (rate(agent_http_request_duration_seconds_count{job="agent"}[5m]))'
   }, 'latency SLO: requests slower than the threshold over all requests, parenthesized where precedence needs it')
 })
@@ -212,7 +214,7 @@ test('the package bin runs the command line (built dist)', async (t) => {
   const result = await run(process.execPath, [bin, 'export', join(dir, 'rules.json'), '--out', join(dir, 'slo.yml')])
   t.equal(result.code, 0, result.stderr)
   const check = await checkRules(join(dir, 'slo.yml'))
-  t.match(check.stdout, /SUCCESS: 7 rules found/, 'five recording rules, a page and a ticket alert')
+  t.match(check.stdout, /SUCCESS: 9 rules found/, 'seven recording rules, a page and a ticket alert')
 })
 
 test('an export that never matches: an export matcher on a label the rule matches merges when equal, and is a coded error when not', async (t) => {
@@ -240,4 +242,13 @@ test('an export that never matches: an export matcher on a label the rule matche
   const code = await main(['export', 'rules.mjs', '--match', 'job=agent'], { stdout: (s) => { out.stdout += s }, stderr: (s) => { out.stderr += s }, cwd: dir })
   t.equal(code, 1)
   t.match(out.stderr, /OBS_ALERTS_CONFLICTING_MATCHERS: Alert rule "WorkerGone" matches job="worker"/)
+})
+
+test('a fourth burn-rate pair: the default SLO windows ticket a 3x burn over 1d and 2h, as Sloth does', async (t) => {
+  const { groups } = exportRules([{ kind: 'slo', name: 'Availability', objective: 0.999, indicator: 'availability' }])
+  const ticket = groups[0]!.rules.find((r) => 'alert' in r && r.labels.severity === 'warning') as { expr: string }
+  t.equal(ticket.expr, [
+    'slo:sli_error:ratio_rate1d{slo="Availability"} / 0.001 > 3 and slo:sli_error:ratio_rate2h{slo="Availability"} / 0.001 > 3',
+    'slo:sli_error:ratio_rate3d{slo="Availability"} / 0.001 > 1 and slo:sli_error:ratio_rate6h{slo="Availability"} / 0.001 > 1'
+  ].map((pair) => `(${pair})`).join(' or '))
 })

@@ -8,10 +8,15 @@ import {
 } from './types.js'
 import { type CompiledTemplate, compileTemplate } from '../templates/template.js'
 
-/** SRE workbook, chapter 5 (multiwindow, multi-burn-rate alerts) defaults. */
+/**
+ * The SRE workbook's multiwindow, multi-burn-rate pairs for a 30-day objective (chapter 5), with
+ * the 1d/2h ticket pair that Sloth adds at the workbook's 10% of the budget (burn rate 3; Pyrra,
+ * on 28 days, uses 2): a slow leak is ticketed within a day, not three.
+ */
 export const DEFAULT_BURN_RATE_WINDOWS: readonly BurnRateWindow[] = Object.freeze([
   Object.freeze({ long: '1h', short: '5m', burnRate: 14.4, severity: 'critical' as const }),
   Object.freeze({ long: '6h', short: '30m', burnRate: 6, severity: 'critical' as const }),
+  Object.freeze({ long: '1d', short: '2h', burnRate: 3, severity: 'warning' as const }),
   Object.freeze({ long: '3d', short: '6h', burnRate: 1, severity: 'warning' as const })
 ])
 

@@ -109,7 +109,7 @@ export interface SloRule extends EventRuleCommon {
   indicator: 'availability' | 'latency'
   /** Seconds; for `latency`, must be a bucket bound of the histogram. */
   threshold?: number
-  /** Default: page at 14.4x over 1h and 5m, page at 6x over 6h and 30m, ticket at 1x over 3d and 6h. */
+  /** Default: page at 14.4x over 1h and 5m, page at 6x over 6h and 30m, ticket at 3x over 1d and 2h, ticket at 1x over 3d and 6h. */
   windows?: readonly BurnRateWindow[]
   /** Request counter (`availability`) or duration histogram (`latency`). */
   metric?: string
