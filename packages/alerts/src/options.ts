@@ -52,6 +52,11 @@ export interface AlertsPluginOptions {
   startupGrace?: Duration
   /** The clock, milliseconds since the epoch (tests pass a controllable one). */
   now?: () => number
+  /**
+   * A file that keeps the active alerts and the notifications still owed across a restart
+   * (written after each evaluation and at close). Without it, a restart forgets both.
+   */
+  stateFile?: string
 }
 
 export const defaults = Object.freeze({
@@ -97,6 +102,7 @@ export interface ResolvedOptions {
   checkTimeoutMs: number
   startupGraceMs: number
   now: () => number
+  stateFile: string | undefined
 }
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
@@ -113,6 +119,7 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     throw new InvalidOptionError('externalUrl', 'expected an http(s) URL such as "https://agent.example.com"')
   }
   if (!Number.isInteger(o.historySize) || o.historySize < 0) throw new InvalidOptionError('historySize', 'expected an integer ≥ 0')
+  if (o.stateFile !== undefined && (typeof o.stateFile !== 'string' || o.stateFile === '')) throw new InvalidOptionError('stateFile', 'expected a file path')
   if (typeof o.now !== 'function') throw new InvalidOptionError('now', 'expected a function returning milliseconds since the epoch')
   const samplesPerWindow = positiveInteger('samplesPerWindow', o.samplesPerWindow)
   if (samplesPerWindow < 10) throw new InvalidOptionError('samplesPerWindow', 'expected at least 10')
@@ -137,7 +144,8 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     samplesPerWindow,
     checkTimeoutMs: optionDuration('checkTimeout', o.checkTimeout, { min: 1 }),
     startupGraceMs: optionDuration('startupGrace', o.startupGrace),
-    now: o.now
+    now: o.now,
+    stateFile: o.stateFile
   }
 }
 

@@ -18,6 +18,7 @@ import type { RuleInput } from './rules/types.js'
 import { RegistrySnapshot } from './series/registry-snapshot.js'
 import type { SourceStats } from './series/source-set.js'
 import { createSelfMetrics, watchState } from './self-metrics.js'
+import { StateFile } from './state/state-file.js'
 
 /** What the plugin adds to the Fastify instance as `app.alerts`. */
 export interface ObsAlerts {
@@ -119,12 +120,40 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   })
   watchState(app, engine, dispatcher)
 
+  const stateFile = o.stateFile === undefined ? undefined : new StateFile(o.stateFile)
+  const save = async (): Promise<void> => {
+    if (stateFile === undefined) return
+    try {
+      await stateFile.write({ version: 1, savedAt: clock.now(), alerts: engine.saveAlerts(), channels: Object.fromEntries([...channels].map(([name, c]) => [name, c.save()])) })
+    } catch (error) {
+      app.log.error({ err: error, path: stateFile.path }, '@obs/alerts: writing the state file failed; a restart would forget the active alerts')
+    }
+  }
+  if (stateFile !== undefined) {
+    try {
+      const saved = await stateFile.read()
+      if (saved !== undefined) {
+        const alertsBack = engine.restoreAlerts(saved.alerts)
+        let owed = 0
+        for (const [name, kept] of Object.entries(saved.channels)) {
+          channels.get(name)?.restore(kept)
+          owed += channels.has(name) ? kept.owed.length : 0
+        }
+        app.log.info({ path: stateFile.path, alerts: alertsBack, owed }, `@obs/alerts: restored ${alertsBack} active alerts and ${owed} owed notifications from the state file`)
+      }
+    } catch (error) {
+      // A damaged file never keeps the app from starting: it starts as without one.
+      app.log.warn({ err: error, path: stateFile.path }, '@obs/alerts: the state file cannot be read; starting without it')
+    }
+  }
+
   const evaluate = async (): Promise<EvaluationReport> => {
     const started = performance.now()
     try {
       return await engine.evaluate()
     } finally {
       self.observeEvaluation((performance.now() - started) / 1000)
+      await save()
     }
   }
 
@@ -143,7 +172,9 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
     closing = true
     clearTimeout(timer)
     await current
-    await dispatcher.close(o.drainTimeoutMs)
+    // With a state file, what the channels could not deliver in time is kept for the next start.
+    await dispatcher.close(o.drainTimeoutMs, stateFile !== undefined)
+    await save()
   })
 
   const api: ObsAlerts = {

@@ -65,6 +65,8 @@ export class Channel {
   private readonly idleWaiters = new Set<() => void>()
   private wake: (() => void) | undefined
   private closed = false
+  /** Closing with a state file: what is still owed is kept for the next start, not given up. */
+  private keep = false
   /** Aborted when closing stops waiting: ends the attempt in flight and fails what is owed. */
   private readonly shutdown = new AbortController()
   private resendTimer: unknown
@@ -113,8 +115,8 @@ export class Channel {
     }).then(() => {
       this.sender = undefined
       // Something may have been owed while the sender was finishing.
-      if (this.length > 0 && !this.shutdown.signal.aborted) this.start()
-      else for (const done of this.idleWaiters) done()
+      if (this.length > 0 && !this.shutdown.signal.aborted && !(this.closed && this.keep)) this.start()
+      else if (this.length === 0 || this.closed) for (const done of this.idleWaiters) done()
     })
   }
 
@@ -147,11 +149,13 @@ export class Channel {
   private async work (): Promise<void> {
     for (let batch = this.next(); batch !== undefined; batch = this.next()) {
       if (this.shutdown.signal.aborted) {
-        this.giveUp(this.owed.drop(this.owed.all()), 'shutdown', 'the plugin closed with it still owed')
+        if (!this.keep) this.giveUp(this.owed.drop(this.owed.all()), 'shutdown', 'the plugin closed with it still owed')
         return
       }
       const error = await this.attempt(batch)
       if (error === undefined) continue
+      // Closing with a state file: the last try failed, the rest waits for the next start.
+      if (this.closed && this.keep && (error.retryable || error.reason === 'shutdown')) return
       if (!error.retryable || this.closed) {
         // Closing gives one last try, without backoff: what fails then is given up.
         const given = batch.owed.length > 0 ? this.owed.drop(batch.owed) : batch.delivery.notifications.map((notification) => ({ notification, attempts: 1 }))
@@ -255,18 +259,19 @@ export class Channel {
   /**
    * Stops re-sends and waits up to `timeoutMs` for what is owed to be delivered (a retry goes
    * on at once, without its backoff, for one last try). Then the attempt in flight is aborted,
-   * and it and every notification still owed are logged and counted as `shutdown`, once each.
-   * Returns how many notifications were given up.
+   * and it and every notification still owed are logged and counted as `shutdown`, once each
+   * (with `keep`, for a state file, they stay owed). Returns how many notifications were given up.
    */
-  async close (timeoutMs: number): Promise<number> {
+  async close (timeoutMs: number, keep = false): Promise<number> {
     if (this.closed) return 0
     this.closed = true
+    this.keep = keep
     this.clock.clearTimeout(this.resendTimer)
     this.resendDue = undefined
     this.wake?.()
     let left = 0
     if (!await this.idle(timeoutMs)) {
-      left = this.owed.size
+      left = keep ? 0 : this.owed.size
       this.shutdown.abort()
       await this.sender
     }
@@ -274,9 +279,20 @@ export class Channel {
     return left
   }
 
+  /** What the state file keeps of this channel. */
+  save (): ReturnType<OwedNotifications['save']> {
+    return this.owed.save()
+  }
+
+  /** Back from the state file, before the first notification: sent as soon as the endpoint answers. */
+  restore (saved: Parameters<OwedNotifications['restore']>[0]): void {
+    this.owed.restore(saved)
+    if (this.owed.size > 0) this.start()
+  }
+
   /** Resolves true once nothing is owed or in flight, false after `timeoutMs` (for `app.alerts.flush()`). */
   idle (timeoutMs: number): Promise<boolean> {
-    if (this.sender === undefined && this.length === 0) return Promise.resolve(true)
+    if (this.sender === undefined && (this.length === 0 || (this.closed && this.keep))) return Promise.resolve(true)
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer)

@@ -34,7 +34,8 @@ export class Dispatcher {
     return results.every(Boolean)
   }
 
-  async close (timeoutMs: number): Promise<void> {
-    await Promise.all([...this.channels.values()].map((c) => c.close(timeoutMs)))
+  /** Closes every channel; with `keep` (a state file), what they still owe stays owed. */
+  async close (timeoutMs: number, keep = false): Promise<void> {
+    await Promise.all([...this.channels.values()].map((c) => c.close(timeoutMs, keep)))
   }
 }

@@ -128,6 +128,19 @@ export class OwedNotifications {
     return out
   }
 
+  /** What the state file keeps: the notifications owed, and which alerts the receiver was told fired. */
+  save (): { owed: Array<{ notification: AlertNotification, since: number }>, told: string[] } {
+    return { owed: [...this.owed.values()].map(({ notification, since }) => ({ notification, since })), told: [...this.told] }
+  }
+
+  /** Back from the state file (before anything is owed). */
+  restore (saved: { owed: ReadonlyArray<{ notification: AlertNotification, since: number }>, told: readonly string[] }): void {
+    for (const fp of saved.told.slice(-TOLD_LIMIT)) this.told.add(fp)
+    for (const { notification, since } of saved.owed.slice(-this.limit)) {
+      this.owed.set(notification.alert.fingerprint, { notification, since, seq: this.seq++, attempts: 0 })
+    }
+  }
+
   /** Entries owed since before `before`. */
   olderThan (before: number): Owed[] {
     return [...this.owed.values()].filter((entry) => entry.since < before)

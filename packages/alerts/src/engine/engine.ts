@@ -10,7 +10,7 @@ import { SourceSet, type SourceStats } from '../series/source-set.js'
 import type { AlertNotification, AlertView } from './alert.js'
 import { evaluate, type EvaluationContext, type RecordedLabels, SourceFailure } from './evaluate.js'
 import { History } from './history.js'
-import type { AlertInstance } from './lifecycle.js'
+import { AlertInstance, type SavedAlert } from './lifecycle.js'
 import { type RaisedAlert, RaisedAlerts } from './raised.js'
 import { RuleAlerts } from './rule-alerts.js'
 
@@ -242,6 +242,31 @@ export class AlertEngine {
   private * allActive (): Iterable<AlertInstance> {
     for (const state of this.states) yield * state.active.values()
     yield * this.raised.active.values()
+  }
+
+  /** Active alerts, for the state file. */
+  saveAlerts (): SavedAlert[] {
+    return [...this.allActive()].map((alert) => alert.save())
+  }
+
+  /**
+   * Active alerts back from the state file, before the first evaluation: a rule's alert goes
+   * back to its rule (if the rule is still there), so that it goes on as if nothing happened.
+   */
+  restoreAlerts (saved: readonly SavedAlert[]): number {
+    let restored = 0
+    for (const entry of saved) {
+      const alert = AlertInstance.restore(entry)
+      if (entry.source === 'code') {
+        this.raised.active.set(alert.fingerprint, alert)
+      } else {
+        const state = this.states.find((s) => s.plan.alert === entry.name && s.plan.severity === entry.severity)
+        if (state === undefined) continue
+        state.active.set(alert.fingerprint, alert)
+      }
+      restored++
+    }
+    return restored
   }
 
   /** Rules whose last evaluation failed, with the error and since when (for `GET /alerts`). */

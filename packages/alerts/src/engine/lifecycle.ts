@@ -2,6 +2,27 @@ import type { Severity } from '../rules/types.js'
 import { kCurrent } from '../symbols.js'
 import { type Acknowledgement, type AlertNotification, type AlertState, type AlertView, idempotencyKey } from './alert.js'
 
+/** An alert as the state file keeps it across a restart (times in milliseconds). */
+export interface SavedAlert {
+  fingerprint: string
+  name: string
+  severity: Severity
+  source: 'rule' | 'code'
+  labels: Record<string, string>
+  activeAt: number
+  channels: string[]
+  generatorURL: string
+  state: AlertState
+  firedAt?: number
+  lastNotifiedAt?: number
+  acknowledged: Acknowledgement | null
+  value: number | null
+  annotations: Record<string, string>
+  metadata?: Record<string, unknown>
+  keepFiringSince?: number
+  expiresAt?: number
+}
+
 /**
  * One alert, and the only writer of its lifecycle: pending → firing → resolved, its
  * acknowledgement and when people were last notified. Rules and `raise()` decide when a
@@ -35,6 +56,44 @@ export class AlertInstance {
     readonly channels: readonly string[],
     readonly generatorURL: string
   ) {}
+
+  /** What the state file keeps of an active alert. */
+  save (): SavedAlert {
+    return {
+      fingerprint: this.fingerprint,
+      name: this.name,
+      severity: this.severity,
+      source: this.source,
+      labels: { ...this.labels },
+      activeAt: this.activeAt,
+      channels: [...this.channels],
+      generatorURL: this.generatorURL,
+      state: this.current,
+      ...(this.firedAt === undefined ? {} : { firedAt: this.firedAt }),
+      ...(this.lastNotifiedAt === undefined ? {} : { lastNotifiedAt: this.lastNotifiedAt }),
+      acknowledged: this.ack,
+      value: Number.isFinite(this.value) ? this.value : null,
+      annotations: this.annotations,
+      ...(this.metadata === undefined ? {} : { metadata: this.metadata }),
+      ...(this.keepFiringSince === undefined ? {} : { keepFiringSince: this.keepFiringSince }),
+      ...(this.expiresAt === undefined ? {} : { expiresAt: this.expiresAt })
+    }
+  }
+
+  /** An active alert back from the state file, as it was. */
+  static restore (saved: SavedAlert): AlertInstance {
+    const alert = new AlertInstance(saved.fingerprint, saved.name, saved.severity, saved.source, saved.labels, saved.activeAt, saved.channels, saved.generatorURL)
+    alert.current = saved.state === 'firing' ? 'firing' : 'pending'
+    alert.firedAt = saved.firedAt
+    alert.lastNotifiedAt = saved.lastNotifiedAt
+    alert.ack = saved.acknowledged
+    alert.value = saved.value ?? NaN
+    alert.annotations = saved.annotations
+    alert.metadata = saved.metadata
+    alert.keepFiringSince = saved.keepFiringSince
+    alert.expiresAt = saved.expiresAt
+    return alert
+  }
 
   get state (): AlertState {
     return this.current
