@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './cli.js'
+import { main } from './export/cli.js'
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -24,6 +24,9 @@ export const UnknownChannelError: CodedError<[string, string]> = createError(
 export const NotExportableError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_NOT_EXPORTABLE', 'Alert rule "%s" cannot be exported to Prometheus: %s', 500, TypeError)
 
+export const ConflictingMatchersError: CodedError<[string, string, string]> = createError(
+  'OBS_ALERTS_CONFLICTING_MATCHERS', 'Alert rule "%s" matches %s and the export adds %s: no series has both, so the rule would never match', 500, TypeError)
+
 // Runtime API errors (`app.alerts.raise()` with a bad alert).
 export const InvalidAlertError: CodedError<[string]> = createError(
   'OBS_ALERTS_INVALID_ALERT', 'Invalid alert: %s', 400, TypeError)
@@ -34,6 +37,9 @@ export const TooManyAlertsError: CodedError<[number]> = createError(
 // Route errors.
 export const UnauthorizedError: CodedError = createError(
   'OBS_ALERTS_UNAUTHORIZED', 'Unauthorized', 401)
+
+export const AckNotAllowedError: CodedError = createError(
+  'OBS_ALERTS_ACK_NOT_ALLOWED', 'Acknowledging over HTTP needs ackAuth (or auth); ackAuth: "open" lets anyone who reaches the port silence a page', 403)
 
 export const AlertNotFoundError: CodedError<[string]> = createError(
   'OBS_ALERTS_NOT_FOUND', 'No alert with fingerprint "%s"', 404)

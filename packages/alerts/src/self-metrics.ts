@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import type { DeliveryHooks } from './delivery.js'
-import type { AlertEngine } from './engine.js'
-import type { FailureReason } from './notifiers/types.js'
-import { SEVERITIES } from './rule-types.js'
+import type { DeliveryHooks } from './delivery/channel.js'
+import type { Dispatcher } from './delivery/dispatcher.js'
+import type { FailureReason } from './delivery/types.js'
+import type { AlertEngine } from './engine/engine.js'
+import { SEVERITIES } from './rules/types.js'
 
 export interface SelfMetrics extends DeliveryHooks {
   observeEvaluation (seconds: number): void
@@ -10,13 +11,11 @@ export interface SelfMetrics extends DeliveryHooks {
 }
 
 /**
- * The plugin's own health, in the @obs/metrics registry (with its prefix): how long
+ * The plugin's own counters, in the @obs/metrics registry (with its prefix): how long
  * evaluations take, rules that fail, notifications sent, retried and failed (by reason, queue
- * overflow included), queue lengths, active alerts and series left out by the limits.
+ * overflow included). Created first: the engine and the channels count through them.
  */
-export function createSelfMetrics (
-  app: FastifyInstance, engine: () => AlertEngine | undefined, queueLengths: () => ReadonlyMap<string, number>
-): SelfMetrics {
+export function createSelfMetrics (app: FastifyInstance): SelfMetrics {
   const m = app.metrics
   const evaluation = m.histogram({
     name: 'obs_alerts_evaluation_duration_seconds',
@@ -43,13 +42,25 @@ export function createSelfMetrics (
     help: 'Delivery attempts that failed and were retried.',
     labelNames: ['channel'] as const
   })
+  return {
+    observeEvaluation: (seconds) => evaluation.observe(seconds),
+    ruleError: (rule) => ruleErrors.inc({ rule }),
+    sent: (channel) => sent.inc({ channel }),
+    failed: (channel: string, reason: FailureReason, count: number) => failed.inc({ channel, reason }, count),
+    retried: (channel) => retried.inc({ channel })
+  }
+}
+
+/** Gauges of what the engine and the channels hold, read at scrape time. */
+export function watchState (app: FastifyInstance, engine: AlertEngine, dispatcher: Dispatcher): void {
+  const m = app.metrics
   m.gauge({
     name: 'obs_alerts_notification_queue_length',
     help: 'Deliveries waiting or in flight per channel.',
     labelNames: ['channel'] as const,
     collect () {
       this.reset()
-      for (const [channel, length] of queueLengths()) this.set({ channel }, length)
+      for (const [channel, c] of dispatcher.channels) this.set({ channel }, c.length)
     }
   })
   m.gauge({
@@ -59,7 +70,7 @@ export function createSelfMetrics (
     collect () {
       this.reset()
       const counts = new Map<string, number>()
-      for (const alert of engine()?.active() ?? []) counts.set(`${alert.state}\xff${alert.severity}`, (counts.get(`${alert.state}\xff${alert.severity}`) ?? 0) + 1)
+      for (const alert of engine.active()) counts.set(`${alert.state}\xff${alert.severity}`, (counts.get(`${alert.state}\xff${alert.severity}`) ?? 0) + 1)
       for (const state of ['pending', 'firing']) {
         for (const severity of SEVERITIES) this.set({ state, severity }, counts.get(`${state}\xff${severity}`) ?? 0)
       }
@@ -69,7 +80,7 @@ export function createSelfMetrics (
     name: 'obs_alerts_series_tracked',
     help: 'Series the rules read, tracked by the in-process engine.',
     collect () {
-      this.set(engine()?.stats().series ?? 0)
+      this.set(engine.stats().series)
     }
   })
   let counted = 0
@@ -77,16 +88,9 @@ export function createSelfMetrics (
     name: 'obs_alerts_series_over_limit_total',
     help: 'What maxSeries and maxGroups left out: series of a rule input (once each), results of a rule beyond its active alerts (at each evaluation), refused raise() calls.',
     collect () {
-      const now = engine()?.stats().overLimit ?? 0
+      const now = engine.stats().overLimit
       if (now > counted) this.inc(now - counted)
       counted = Math.max(counted, now)
     }
   })
-  return {
-    observeEvaluation: (seconds) => evaluation.observe(seconds),
-    ruleError: (rule) => ruleErrors.inc({ rule }),
-    sent: (channel) => sent.inc({ channel }),
-    failed: (channel: string, reason: FailureReason) => failed.inc({ channel, reason }),
-    retried: (channel) => retried.inc({ channel })
-  }
 }

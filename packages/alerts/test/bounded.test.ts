@@ -1,4 +1,5 @@
 import { test } from 'tap'
+import { samples } from '../../../test-support/exposition.js'
 import { buildApp, MINUTE, testEngine } from './helpers.js'
 
 test('memory stays bounded whatever the number of series: limits on series and groups, counted', async (t) => {
@@ -74,4 +75,53 @@ test('alerts raised by code: at most maxGroups at once; one more is a coded erro
   t.match((await app.inject('/metrics')).body, /obs_alerts_series_over_limit_total 1\n/)
   app.alerts.resolve(raised[0]!.fingerprint)
   t.equal(app.alerts.raise({ title: 'D' }).state, 'firing', 'room again once one resolved')
+})
+
+test('unbounded reads: a giant answer body is never read whole, so memory stays flat', async (t) => {
+  const { createServer } = await import('node:http')
+  const chunk = Buffer.alloc(64 * 1024, 'x')
+  // 256 MB per answer, written as fast as the client reads: a 500 (whose start goes into the log) and a 200.
+  const server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(req.url === '/fail' ? 500 : 200, { 'content-type': 'text/plain', 'content-length': String(256 * 1024 * 1024) })
+    let written = 0
+    const write = (): void => {
+      while (written < 256 * 1024 * 1024 && !res.destroyed) {
+        written += chunk.length
+        if (!res.write(chunk)) {
+          res.once('drain', write)
+          return
+        }
+      }
+      res.end()
+    }
+    res.on('error', () => {})
+    write()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.closeAllConnections(); server.close() })
+  const { port } = server.address() as { port: number }
+  const errors: string[] = []
+  const app = await buildApp({
+    notifiers: {
+      ok: { type: 'webhook', url: `http://127.0.0.1:${port}/ok` },
+      fail: { type: 'webhook', url: `http://127.0.0.1:${port}/fail` }
+    },
+    routing: { critical: ['ok'], warning: ['fail'] },
+    delivery: { retries: 0, backoff: '10ms', maxBackoff: '10ms' },
+    repeatInterval: '1s'
+  })
+  t.teardown(() => app.close())
+  app.log.warn = app.log.error = ((_obj: unknown, msg: string) => { errors.push(msg) }) as typeof app.log.error
+  globalThis.gc?.()
+  const before = process.memoryUsage()
+  app.alerts.raise({ title: 'GiantAnswerOk', severity: 'critical' })
+  app.alerts.raise({ title: 'GiantAnswerFail', severity: 'warning' })
+  t.ok(await app.alerts.flush(30_000))
+  const after = process.memoryUsage()
+  const grown = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 1024 / 1024
+  t.ok(grown < 64, `heap and buffers grew by ${grown.toFixed(1)} MB for answers of 256 MB`)
+  t.equal(samples((await app.inject('/metrics')).body).get('obs_alerts_notifications_sent_total{channel="ok"}'), 1)
+  const refused = errors.find((line) => line.includes('answered 500'))
+  t.ok(refused !== undefined && refused.length < 6000, 'the failure is logged with the start of the answer only')
 })

@@ -19,6 +19,7 @@ test('email goes over SMTP to a real server on 127.0.0.1, with auth, subject, te
   t.same(smtp.recipients[0], ['oncall@example.com', 'lead@example.com'])
   t.match(mail!.text, /^FIRING: Disk <almost> full\nOnly 2% left on \/var\nSeverity: critical\nLabels: alertname=Disk <almost> full, severity=critical\nmount: \/var\nStarted: [^\n]+\n$/, 'no link without externalUrl')
   t.match(mail!.html, /<strong>FIRING: Disk &lt;almost&gt; full<\/strong>/, 'HTML is escaped')
+  t.equal(mail!.headers.get('x-idempotency-key'), `${alert.fingerprint}:firing:${alert.startsAt}`, 'the idempotency key, for receivers that drop repeats')
   app.alerts.resolve(alert.fingerprint)
   const [, resolved] = await smtp.waitForMessages(2)
   t.equal(resolved!.subject, '[agent-prod] [RESOLVED] Disk <almost> full (critical)')
@@ -55,7 +56,7 @@ test('an SMTP server that is down and then back gets the email; wrong credential
 test('a transport that failed to open is opened again by the next attempt (not kept failed forever)', async (t) => {
   let opened = 0
   const sent: unknown[] = []
-  const { emailNotifier } = await t.mockImport<typeof import('../src/notifiers/email.js')>('../src/notifiers/email.js', {
+  const { emailNotifier } = await t.mockImport<typeof import('../src/delivery/notifiers/email.js')>('../src/delivery/notifiers/email.js', {
     nodemailer: {
       default: {
         createTransport: () => {
@@ -68,8 +69,8 @@ test('a transport that failed to open is opened again by the next attempt (not k
   const notifier = emailNotifier({ type: 'email', smtp: { host: 'smtp.internal' }, from: 'a@example.com', to: 'b@example.com' }, 1000)
   const delivery = { channel: 'mail', groupKey: '{}:{alertname="Disk"}', alertname: 'Disk', notifications: [], resend: false }
   const signal = new AbortController().signal
-  await t.rejects(notifier.send(delivery, signal), { reason: 'connection', retryable: true, message: /SMTP smtp\.internal:587: cannot read the TLS certificate/ })
-  await notifier.send(delivery, signal)
+  await t.rejects(notifier.send(delivery, signal, 0), { reason: 'connection', retryable: true, message: /SMTP smtp\.internal:587: cannot read the TLS certificate/ })
+  await notifier.send(delivery, signal, 0)
   t.equal(opened, 2, 'opened again')
   t.match(sent, [{ subject: '[RESOLVED] Disk (warning)' }])
   await notifier.close?.()

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { counterRate } from '../src/rate.js'
-import type { Rule } from '../src/rule-types.js'
+import { counterRate } from '../src/promql/rate.js'
+import type { Rule } from '../src/rules/types.js'
 import { type FakeSeries, MINUTE, testEngine } from './helpers.js'
 
 const REQUESTS = 'http_requests_total'

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test, type Test } from 'tap'
 import { parse, stringify } from 'yaml'
-import { main } from '../src/cli.js'
-import { exportRules } from '../src/export.js'
-import { rules as build } from '../src/builders.js'
-import type { Rule } from '../src/rule-types.js'
+import { main } from '../src/export/cli.js'
+import { exportRules } from '../src/export/rule-file.js'
+import { rules as build } from '../src/rules/builders.js'
+import type { Rule } from '../src/rules/types.js'
 import { checkRules, testRules } from '../../../test-support/promtool.js'
 import { run } from '../../../test-support/run.js'
 
@@ -34,7 +34,7 @@ test('every kind of rule exports to a rule file that promtool accepts', async (t
   await writeFile(join(dir, 'rules.yml'), result.yaml)
   const check = await checkRules(join(dir, 'rules.yml'))
   t.equal(check.code, 0, `${check.stdout}${check.stderr}`)
-  t.match(check.stdout, /SUCCESS: 19 rules found/, 'five recording rules per SLO and nine alerting rules (two per SLO: page and ticket)')
+  t.match(check.stdout, /SUCCESS: 23 rules found/, 'seven recording rules per SLO (one per window) and nine alerting rules (two per SLO: page and ticket)')
   t.same(result.skipped, [{ rule: 'InProcessOnly', reason: 'Alert rule "InProcessOnly" cannot be exported to Prometheus: its condition is a JavaScript function, which only the in-process engine can run' }])
   const [group] = result.groups
   t.equal(group!.name, 'obs-alerts')
@@ -56,11 +56,13 @@ test('every kind of rule exports to a rule file that promtool accepts', async (t
   const records = group!.rules.filter((r) => 'record' in r)
   t.same(records.map((r) => 'record' in r && `${r.record}{slo="${r.labels!.slo}"}`), [
     'slo:sli_error:ratio_rate5m{slo="Availability"}', 'slo:sli_error:ratio_rate30m{slo="Availability"}', 'slo:sli_error:ratio_rate1h{slo="Availability"}',
-    'slo:sli_error:ratio_rate6h{slo="Availability"}', 'slo:sli_error:ratio_rate3d{slo="Availability"}',
+    'slo:sli_error:ratio_rate2h{slo="Availability"}', 'slo:sli_error:ratio_rate6h{slo="Availability"}', 'slo:sli_error:ratio_rate1d{slo="Availability"}',
+    'slo:sli_error:ratio_rate3d{slo="Availability"}',
     'slo:sli_error:ratio_rate5m{slo="Latency"}', 'slo:sli_error:ratio_rate30m{slo="Latency"}', 'slo:sli_error:ratio_rate1h{slo="Latency"}',
-    'slo:sli_error:ratio_rate6h{slo="Latency"}', 'slo:sli_error:ratio_rate3d{slo="Latency"}'
+    'slo:sli_error:ratio_rate2h{slo="Latency"}', 'slo:sli_error:ratio_rate6h{slo="Latency"}', 'slo:sli_error:ratio_rate1d{slo="Latency"}',
+    'slo:sli_error:ratio_rate3d{slo="Latency"}'
   ])
-  t.match(records[5], {
+  t.match(records[7], {
     expr: '(sum by (route) (rate(agent_http_request_duration_seconds_count{job="agent"}[5m])) - sum by (route) (rate(agent_http_request_duration_seconds_bucket{job="agent", le="0.5"}[5m]))) / sum by (route) (rate(agent_http_request_duration_seconds_count{job="agent"}[5m]))'
   }, 'latency SLO: requests slower than the threshold over all requests, parenthesized where precedence needs it')
 })
@@ -114,7 +116,7 @@ test('a latency SLO with an integer threshold matches the bucket as Prometheus 2
   const dir = await tempDir(t)
   const { yaml, groups } = exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 1, windows: [{ long: '10m', short: '5m', burnRate: 2, severity: 'critical' }] }])
   t.match((groups[0]!.rules[0] as { expr: string }).expr, 'rate(http_request_duration_seconds_bucket{le=~"1(\\\\.0)?"}[5m])')
-  t.match(exportRules([{ kind: 'slo', name: 'Fast', objective: 0.9, indicator: 'latency', threshold: 0.25 }]).yaml, 'le="0.25"', 'other bounds as they are')
+  t.match(exportRules([{ kind: 'slo', name: 'Fast', objective: 0.99, indicator: 'latency', threshold: 0.25 }]).yaml, 'le="0.25"', 'other bounds as they are')
   await writeFile(join(dir, 'rules.yml'), yaml)
   t.equal((await checkRules(join(dir, 'rules.yml'))).code, 0)
   for (const le of ['1', '1.0']) {
@@ -212,5 +214,41 @@ test('the package bin runs the command line (built dist)', async (t) => {
   const result = await run(process.execPath, [bin, 'export', join(dir, 'rules.json'), '--out', join(dir, 'slo.yml')])
   t.equal(result.code, 0, result.stderr)
   const check = await checkRules(join(dir, 'slo.yml'))
-  t.match(check.stdout, /SUCCESS: 7 rules found/, 'five recording rules, a page and a ticket alert')
+  t.match(check.stdout, /SUCCESS: 9 rules found/, 'seven recording rules, a page and a ticket alert')
+})
+
+test('an export that never matches: an export matcher on a label the rule matches merges when equal, and is a coded error when not', async (t) => {
+  const worker: Rule = { kind: 'absent', name: 'WorkerGone', metric: 'heartbeat_total', match: { job: 'worker' } }
+  const same = exportRules([worker], { match: { job: 'worker', env: 'prod' } })
+  t.equal((same.groups[0]!.rules[0] as { expr: string }).expr, 'absent(heartbeat_total{env="prod", job="worker"})', 'one matcher per label')
+  t.throws(() => exportRules([worker], { match: { job: 'agent' } }), {
+    code: 'OBS_ALERTS_CONFLICTING_MATCHERS',
+    message: 'Alert rule "WorkerGone" matches job="worker" and the export adds job="agent": no series has both, so the rule would never match'
+  })
+  const errorRatio: Rule = { kind: 'errorRatio', name: 'Errors', above: 0.05, window: '5m', match: { job: 'worker' } }
+  t.throws(() => exportRules([errorRatio], { match: { job: 'agent' } }), { code: 'OBS_ALERTS_CONFLICTING_MATCHERS' }, 'every kind of rule')
+  // Any export: no selector ever holds two matchers on one label from the export and the rule.
+  for (const rule of every.filter((r) => r.kind !== 'custom')) {
+    for (const alert of exportRules([rule], { match: { job: 'agent', method: 'GET' } }).groups[0]!.rules) {
+      for (const selector of alert.expr.match(/\{[^}]*\}/g) ?? []) {
+        const names = [...selector.matchAll(/(\w+)(=~|!~|!=|=)"/g)].map((m) => `${m[1]}${m[2]}`)
+        t.equal(new Set(names).size, names.length, `${rule.name}: ${selector}`)
+      }
+    }
+  }
+  const dir = await tempDir(t)
+  await writeFile(join(dir, 'rules.mjs'), `export const rules = ${JSON.stringify([worker])}\n`)
+  const out = { stdout: '', stderr: '' }
+  const code = await main(['export', 'rules.mjs', '--match', 'job=agent'], { stdout: (s) => { out.stdout += s }, stderr: (s) => { out.stderr += s }, cwd: dir })
+  t.equal(code, 1)
+  t.match(out.stderr, /OBS_ALERTS_CONFLICTING_MATCHERS: Alert rule "WorkerGone" matches job="worker"/)
+})
+
+test('a fourth burn-rate pair: the default SLO windows ticket a 3x burn over 1d and 2h, as Sloth does', async (t) => {
+  const { groups } = exportRules([{ kind: 'slo', name: 'Availability', objective: 0.999, indicator: 'availability' }])
+  const ticket = groups[0]!.rules.find((r) => 'alert' in r && r.labels.severity === 'warning') as { expr: string }
+  t.equal(ticket.expr, [
+    'slo:sli_error:ratio_rate1d{slo="Availability"} / 0.001 > 3 and slo:sli_error:ratio_rate2h{slo="Availability"} / 0.001 > 3',
+    'slo:sli_error:ratio_rate3d{slo="Availability"} / 0.001 > 1 and slo:sli_error:ratio_rate6h{slo="Availability"} / 0.001 > 1'
+  ].map((pair) => `(${pair})`).join(' or '))
 })

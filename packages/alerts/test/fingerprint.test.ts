@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { fingerprint } from '../src/fingerprint.js'
+import { fingerprint } from '../src/engine/fingerprint.js'
 
 /** FNV-1a 64 with BigInt, the plain way, as a reference. */
 function reference (labels: Record<string, string>): string {

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import metrics, { type MetricsPluginOptions } from '@obs/metrics'
 import alerts, { type AlertsPluginOptions } from '../src/index.js'
-import type { AlertNotification } from '../src/alert.js'
-import { AlertEngine, type EngineOptions } from '../src/engine.js'
-import { normalizeRules } from '../src/normalize-rule.js'
-import type { RuleInput } from '../src/rule-types.js'
-import type { RawSample } from '../src/series-index.js'
-import type { Snapshot, SnapshotSource } from '../src/snapshot.js'
+import type { AlertNotification } from '../src/engine/alert.js'
+import { AlertEngine, type EngineOptions } from '../src/engine/engine.js'
+import { normalizeRules } from '../src/rules/normalize.js'
+import type { RuleInput } from '../src/rules/types.js'
+import type { RawSample } from '../src/series/series-index.js'
+import type { Snapshot, SnapshotSource } from '../src/series/registry-snapshot.js'
 
 export const MINUTE = 60_000
 export const T0 = Date.UTC(2026, 0, 1)

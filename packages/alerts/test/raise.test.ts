@@ -2,6 +2,7 @@ import { test } from 'tap'
 import Fastify from 'fastify'
 import metrics from '@obs/metrics'
 import alerts from '../src/index.js'
+import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock, MINUTE, recorder } from './helpers.js'
 
 test('alerts raised by code: title, message, severity, metadata; notified once, deduplicated', async (t) => {
@@ -116,7 +117,7 @@ test('routing for some severities only: the others go to default, or nowhere, sa
   t.same(explicit.alerts.raise({ title: 'Quiet', severity: 'info' }).channels, [], 'default: [] says nowhere on purpose')
 })
 
-test('an acknowledged alert notifies people no more: not when it fires, not as a repeat; its resolution still does', async (t) => {
+test('an acknowledged alert notifies people no more: not when it fires, not as a repeat; its resolution goes to who heard it fire', async (t) => {
   const clock = new ManualClock()
   const ops = recorder()
   const app = await buildApp({ now: clock.now, notifiers: { ops: ops.config }, repeatInterval: '10m', rules: [{ kind: 'gauge', name: 'Hot', metric: 'temperature', above: 80, for: '2m' }] })
@@ -143,8 +144,8 @@ test('an acknowledged alert notifies people no more: not when it fires, not as a
   await app.alerts.evaluate()
   await app.alerts.flush()
   const sent = ops.sent.flat().map((n) => `${n.alert.name}:${n.status}${n.repeat ? ':repeat' : ''}`)
-  t.same(sent.filter((s) => !s.startsWith('Other')), ['Disk:firing', 'Disk:resolved', 'Hot:resolved'],
-    'Disk: its first notification (sent before the acknowledgement) and its resolution; Hot: only its resolution')
+  t.same(sent.filter((s) => !s.startsWith('Other')), ['Disk:firing', 'Disk:resolved'],
+    'Disk: its first notification (sent before the acknowledgement) and its resolution; Hot: nothing, not even its resolution (its receiver never heard it fire)')
   t.same(sent.filter((s) => s.startsWith('Other')), ['Other:firing', 'Other:firing:repeat'], 'the unacknowledged alert repeats after 10m')
   t.ok(other)
 })
@@ -183,4 +184,24 @@ test('a raise() that fails changes nothing: no alert left firing without a notif
   t.equal(raised.state, 'firing')
   await app.alerts.flush()
   t.match(ops.sent, [[{ status: 'firing', alert: { name: 'Provider', annotations: { ok: '1' } } }]], 'the next raise() is a new alert, and notified')
+})
+
+test('resolving with a message: webhook, Slack and custom notifiers carry it with the resolution', async (t) => {
+  const hook = await startReceiver()
+  const slack = await startReceiver()
+  t.teardown(() => hook.close())
+  t.teardown(() => slack.close())
+  const ops = recorder()
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: hook.url }, slack: { type: 'slack', url: slack.url }, ops: ops.config } })
+  t.teardown(() => app.close())
+  const alert = app.alerts.raise({ title: 'ProviderDown', message: 'openai answers 503', resolveAfter: false })
+  t.throws(() => app.alerts.resolve(alert.fingerprint, 'x'.repeat(10_001)), { code: 'OBS_ALERTS_INVALID_ALERT' }, 'bounded')
+  t.equal(app.alerts.resolve(alert.fingerprint, 'failed over to anthropic'), true)
+  t.ok(await app.alerts.flush())
+  const [, resolved] = await hook.waitForReceived(2)
+  t.match((resolved!.json as { alerts: unknown[] }).alerts, [{ status: 'resolved', annotations: { summary: 'ProviderDown', description: 'openai answers 503', resolution: 'failed over to anthropic' } }])
+  const [, slackResolved] = await slack.waitForReceived(2)
+  t.match(JSON.stringify(slackResolved!.json), /Resolved: failed over to anthropic/)
+  t.match(ops.sent.flat().at(-1), { status: 'resolved', alert: { annotations: { resolution: 'failed over to anthropic' } } })
+  t.match(app.alerts.history()[0], { annotations: { resolution: 'failed over to anthropic' } }, 'kept in the history')
 })

@@ -1,7 +1,7 @@
 import { test } from 'tap'
-import { formatDuration, parseDuration } from '../src/duration.js'
-import { counterRate, extrapolate } from '../src/rate.js'
-import { Column, WindowRing } from '../src/window-ring.js'
+import { formatDuration, parseDuration } from '../src/promql/duration.js'
+import { counterRate, extrapolate } from '../src/promql/rate.js'
+import { Column, WindowRing } from '../src/series/window-ring.js'
 
 const s = (seconds: number): number => seconds * 1000
 

@@ -96,6 +96,23 @@ test('auth protects every route; a function decides per request, and denies when
   t.equal((await app.inject({ method: 'POST', url: `/alerts/${firing!.fingerprint}/ack` })).statusCode, 401, 'ackAuth defaults to auth')
 })
 
+test('open acknowledgement: without ackAuth or auth, POST /alerts/:fingerprint/ack is refused unless opened on purpose', async (t) => {
+  const closed = await appWithAlerts()
+  t.teardown(() => closed.close())
+  const [firing] = closed.alerts.active()
+  const refused = await closed.inject({ method: 'POST', url: `/alerts/${firing!.fingerprint}/ack`, payload: { by: 'anyone' } })
+  t.equal(refused.statusCode, 403)
+  t.match(refused.json(), { code: 'OBS_ALERTS_ACK_NOT_ALLOWED', message: /needs ackAuth \(or auth\)/ })
+  t.equal(closed.alerts.get(firing!.fingerprint)?.acknowledged, null, 'nothing silenced')
+  t.equal((await closed.inject('/alerts')).statusCode, 200, 'reading needs no auth')
+  t.match(closed.alerts.acknowledge(firing!.fingerprint, 'code'), { acknowledged: { by: 'code' } }, 'code may acknowledge')
+  const open = await appWithAlerts({ ackAuth: 'open' })
+  t.teardown(() => open.close())
+  const [other] = open.alerts.active()
+  const ok = await open.inject({ method: 'POST', url: `/alerts/${other!.fingerprint}/ack`, payload: { by: 'anyone' } })
+  t.equal(ok.statusCode, 200, "ackAuth: 'open' lets anyone acknowledge")
+})
+
 test('path moves the routes; false leaves them out', async (t) => {
   const moved = await appWithAlerts({ path: '/ops/alerts', externalUrl: 'https://agent.example.com/' })
   t.teardown(() => moved.close())

@@ -1,10 +1,10 @@
 import { test } from 'tap'
-import { rules } from '../src/builders.js'
-import { exportRules } from '../src/export.js'
-import { normalizeRules } from '../src/normalize-rule.js'
-import type { Rule } from '../src/rule-types.js'
+import { rules } from '../src/rules/builders.js'
+import { exportRules } from '../src/export/rule-file.js'
+import { normalizeRules } from '../src/rules/normalize.js'
+import type { Rule } from '../src/rules/types.js'
 
-const base = { name: 'R', window: '5m', above: 1 }
+const base = { name: 'R', window: '5m', above: 0.5 }
 
 test('invalid rules are coded errors that say what is wrong', async (t) => {
   const cases: Array<[unknown, string, RegExp]> = [
@@ -111,4 +111,22 @@ test('builders make the same rules as plain objects, typed, and validate on buil
   const threshold = rules.gauge('G', 'g').above(1).below(0).build()
   t.same([threshold.above, threshold.below], [undefined, 0], 'the last threshold set wins')
   t.same(rules.slo('S').latency(0.9, 0.5).availability(0.99).build().threshold, undefined)
+})
+
+test('rules that cannot work say nothing: a threshold impossible for its kind is a coded error at registration', async (t) => {
+  t.throws(() => rules.errorRatio('Percent').above(5).over('5m').build(), {
+    code: 'OBS_ALERTS_INVALID_RULE',
+    message: /"Percent".*above 5 can never be crossed: an error ratio is between 0 and 1 \(5% is 0\.05\)/
+  })
+  t.throws(() => normalizeRules([{ kind: 'errorRatio', name: 'E', window: '5m', below: 0 }]), { message: /below 0 can never be crossed/ })
+  t.throws(() => normalizeRules([{ kind: 'errorRatio', name: 'E', window: '5m', outside: [0, 1] }]), { message: /outside \[0, 1\] can never be crossed/ })
+  t.throws(() => normalizeRules([{ kind: 'latency', name: 'L', quantile: 0.9, window: '5m', below: 0 }]), { message: /a latency is 0 seconds or more/ })
+  t.throws(() => normalizeRules([{ kind: 'rate', name: 'R', metric: 'jobs_total', window: '5m', below: -1 }]), { message: /a rate is 0 per second or more/ })
+  t.throws(() => normalizeRules([{ kind: 'slo', name: 'S', objective: 0.9, indicator: 'availability', windows: [{ long: '1h', short: '5m', burnRate: 14.4, severity: 'critical' }] }]), {
+    message: /windows\[0\]\.burnRate 14\.4 can never be reached: with objective 0\.9 the highest burn rate is 10/
+  })
+  t.doesNotThrow(() => normalizeRules([
+    { kind: 'errorRatio', name: 'Ok', window: '5m', above: 0.05 },
+    { kind: 'slo', name: 'Slo', objective: 0.999, indicator: 'availability' }
+  ]), 'the defaults and ordinary thresholds pass')
 })

@@ -1,15 +1,19 @@
 import { test } from 'tap'
 import { samples } from '../../../test-support/exposition.js'
+import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock } from './helpers.js'
 
 test('evaluation duration, rule errors, notifications, queues and active alerts are metrics, with the prefix', async (t) => {
   const clock = new ManualClock()
   let fail = false
+  // An endpoint that refuses what it is sent: given up at once, and counted.
+  const refusing = await startReceiver({ respond: () => ({ status: 400 }) })
+  t.teardown(() => refusing.close())
   const app = await buildApp({
     now: clock.now,
     notifiers: {
       ok: { type: 'custom', send: () => {} },
-      broken: { type: 'custom', send: () => { throw new Error('nope') } }
+      broken: { type: 'webhook', url: refusing.url }
     },
     routing: { critical: ['ok'], warning: ['broken'] },
     delivery: { retries: 0 },
@@ -30,7 +34,7 @@ test('evaluation duration, rule errors, notifications, queues and active alerts 
   t.equal(m.get('svc_obs_alerts_evaluation_duration_seconds_count'), 3, 'three evaluations timed')
   t.equal(m.get('svc_obs_alerts_rule_errors_total{rule="Flaky"}'), 2)
   t.equal(m.get('svc_obs_alerts_notifications_sent_total{channel="ok"}'), 1)
-  t.equal(m.get('svc_obs_alerts_notifications_failed_total{channel="broken",reason="error"}'), 1)
+  t.equal(m.get('svc_obs_alerts_notifications_failed_total{channel="broken",reason="rejected"}'), 1)
   t.equal(m.get('svc_obs_alerts_notification_queue_length{channel="ok"}'), 0)
   t.equal(m.get('svc_obs_alerts_active{state="firing",severity="critical"}'), 1)
   t.equal(m.get('svc_obs_alerts_active{state="firing",severity="warning"}'), 1)

@@ -1,8 +1,8 @@
 import { test } from 'tap'
-import type { AlertNotification } from '../src/alert.js'
-import { emailSubject } from '../src/notifiers/email.js'
-import { slackPayload } from '../src/notifiers/slack.js'
-import type { Delivery } from '../src/notifiers/types.js'
+import type { AlertNotification } from '../src/engine/alert.js'
+import { emailSubject } from '../src/delivery/notifiers/email.js'
+import { slackPayload } from '../src/delivery/notifiers/slack.js'
+import type { Delivery } from '../src/delivery/types.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { buildApp, ManualClock } from './helpers.js'
 
@@ -82,6 +82,7 @@ test('the title shows the highest severity of the message\'s firing alerts, not 
   const n = (severity: AlertNotification['alert']['severity'], status: 'firing' | 'resolved' = 'firing'): AlertNotification => ({
     status,
     repeat: false,
+    idempotencyKey: `${severity}:${status}`,
     alert: {
       fingerprint: `000000000000000${severity.length}`,
       name: 'Availability',

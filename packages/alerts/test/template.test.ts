@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
 import { stringify } from 'yaml'
-import { formatG, humanize, humanizeDuration, humanizePercentage } from '../src/go-format.js'
-import { compileTemplate, renderTemplate } from '../src/template.js'
+import { formatG, humanize, humanizeDuration, humanizePercentage } from '../src/templates/go-format.js'
+import { compileTemplate, renderTemplate } from '../src/templates/template.js'
 import { testRules } from '../../../test-support/promtool.js'
 
 // Each case is rendered by the engine, compared with the text written here, and checked live

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import type { WebhookPayload } from '../src/notifiers/webhook.js'
+import type { WebhookPayload } from '../src/delivery/notifiers/webhook.js'
 import { samples } from '../../../test-support/exposition.js'
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
@@ -37,7 +37,8 @@ test('a webhook receiver that is down and then back gets every alert, in order, 
       startsAt: raised[0]!.startsAt,
       endsAt: '0001-01-01T00:00:00Z',
       generatorURL: `https://agent.example.com/alerts/${raised[0]!.fingerprint}`,
-      fingerprint: raised[0]!.fingerprint
+      fingerprint: raised[0]!.fingerprint,
+      idempotencyKey: `${raised[0]!.fingerprint}:firing:${raised[0]!.startsAt}`
     }]
   })
   app.alerts.resolve(raised[0]!.fingerprint)
@@ -46,6 +47,24 @@ test('a webhook receiver that is down and then back gets every alert, in order, 
   const metrics = (await app.inject('/metrics')).body
   t.match(metrics, /obs_alerts_notifications_sent_total\{channel="hook"\} 6/)
   t.notMatch(metrics, /obs_alerts_notifications_failed_total\{channel="hook"/, 'nothing was given up')
+})
+
+test('duplicates at slow endpoints: every retry carries the same idempotency key, in a header and in the body', async (t) => {
+  let slow = 2
+  // Answers after the attempt's time limit twice (the notification arrived, the answer did not), then at once.
+  const receiver = await startReceiver({ respond: async () => slow-- > 0 ? await new Promise((resolve) => setTimeout(() => resolve({ status: 200 }), 300)) : { status: 200 } })
+  t.teardown(() => receiver.close())
+  const app = await buildApp({ notifiers: { hook: { type: 'webhook', url: receiver.url } }, delivery: { ...fast, timeout: '100ms' } })
+  t.teardown(() => app.close())
+  const alert = app.alerts.raise({ title: 'SlowReceiver', resolveAfter: false })
+  t.ok(await app.alerts.flush(5000))
+  const key = `${alert.fingerprint}:firing:${alert.startsAt}`
+  t.equal(receiver.all.length, 3, 'the receiver got three copies')
+  t.same(receiver.all.map((r) => r.headers['idempotency-key']), [key, key, key], 'one key in the header')
+  t.same(receiver.all.map((r) => (r.json as WebhookPayload).alerts[0]!.idempotencyKey), [key, key, key], 'and in the body')
+  app.alerts.resolve(alert.fingerprint)
+  t.ok(await app.alerts.flush(5000))
+  t.equal(receiver.all.at(-1)!.headers['idempotency-key'], `${alert.fingerprint}:resolved:${alert.startsAt}`, 'the resolution has its own key')
 })
 
 test('5xx answers are retried; a 4xx is not, and is logged with the status and body', async (t) => {

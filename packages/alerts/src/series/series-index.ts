@@ -1,0 +1,123 @@
+import { labelKey } from '../promql/vector.js'
+
+/** A sample as @prometheus-io/client's `metric.get()` gives it: label values may be numbers (`le`). */
+export interface RawSample {
+  readonly labels: Readonly<Record<string, string | number>>
+  readonly value: number
+}
+
+/** One series of one name, as long as it keeps appearing in snapshots. */
+export class Slot {
+  value = 0
+  /**
+   * What the series lost to counter resets (a drop adds the value before it), so that
+   * `value + offset` only grows: worked out once per series, whatever reads it as a counter.
+   */
+  offset = 0
+  epoch = 0
+  gone = false
+  readonly labels: Readonly<Record<string, string>>
+  readonly labelCount: number
+
+  constructor (readonly key: string, readonly rawLabels: Readonly<Record<string, string | number>>) {
+    const labels: Record<string, string> = {}
+    let count = 0
+    for (const name in rawLabels) {
+      labels[name] = String(rawLabels[name])
+      count++
+    }
+    this.labels = labels
+    this.labelCount = count
+  }
+}
+
+/** Something that reads some of the series of one name (a counter, gauge or absent source). */
+export interface SeriesConsumer {
+  /** Called for each new series; return false when it is not for this consumer. */
+  offer (slot: Slot, baseline: boolean): boolean
+}
+
+/**
+ * The series of one name (e.g. `http_request_duration_seconds_bucket`) across snapshots. A series
+ * is found by its position in the previous snapshot when its labels are the same (families list
+ * their series in a stable order), else by its key; new series are offered to the consumers once.
+ */
+export class SeriesIndex {
+  private readonly byKey = new Map<string, Slot>()
+  private order: Slot[] = []
+  private readonly consumers: SeriesConsumer[] = []
+  /** Series per value of `le` (histogram buckets), so that a bucket bound can be looked up. */
+  readonly les = new Map<string, number>()
+  epoch = 0
+
+  constructor (readonly name: string) {}
+
+  /** Adds a consumer; series already known are offered to it at once, as a baseline. */
+  attach (consumer: SeriesConsumer): void {
+    this.consumers.push(consumer)
+    for (const slot of this.byKey.values()) consumer.offer(slot, true)
+  }
+
+  /** Removes a consumer; returns how many are left. */
+  detach (consumer: SeriesConsumer): number {
+    const at = this.consumers.indexOf(consumer)
+    if (at !== -1) this.consumers.splice(at, 1)
+    return this.consumers.length
+  }
+
+  get size (): number {
+    return this.byKey.size
+  }
+
+  ingest (samples: readonly RawSample[]): void {
+    const epoch = ++this.epoch
+    const baseline = epoch === 1
+    const previous = this.order
+    const order: Slot[] = new Array(samples.length)
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i]!
+      let slot = previous[i]
+      if (slot === undefined || slot.gone || !sameLabels(sample.labels, slot)) {
+        const key = labelKey(sample.labels)
+        slot = this.byKey.get(key)
+        if (slot === undefined) {
+          slot = new Slot(key, sample.labels)
+          this.byKey.set(key, slot)
+          const le = slot.labels.le
+          if (le !== undefined) this.les.set(le, (this.les.get(le) ?? 0) + 1)
+          for (const consumer of this.consumers) consumer.offer(slot, baseline)
+        }
+      }
+      const value = sample.value
+      if (value < slot.value) slot.offset += slot.value
+      slot.value = value
+      slot.epoch = epoch
+      order[i] = slot
+    }
+    for (const slot of previous) {
+      if (slot.epoch !== epoch && !slot.gone) {
+        slot.gone = true
+        this.byKey.delete(slot.key)
+        const le = slot.labels.le
+        if (le !== undefined) {
+          const left = this.les.get(le)! - 1
+          if (left === 0) this.les.delete(le)
+          else this.les.set(le, left)
+        }
+      }
+    }
+    this.order = order
+  }
+}
+
+function sameLabels (labels: Readonly<Record<string, string | number>>, slot: Slot): boolean {
+  const known = slot.rawLabels
+  // @obs/metrics hands out the same label objects on every read.
+  if (labels === known) return true
+  let count = 0
+  for (const name in labels) {
+    if (labels[name] !== known[name]) return false
+    count++
+  }
+  return count === slot.labelCount
+}
