@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import metrics from '../src/index.js'
 import { familyLines } from '../../../test-support/exposition.js'
+import { waitFor } from '../../../test-support/wait-for.js'
 import { buildApp, scrape, scrapeSamples } from './helpers.js'
 
 test('requests are counted by method, route template and status code, never by raw URL', async (t) => {
@@ -154,16 +155,21 @@ test('a request answered by an earlier onRequest hook (a 401 from auth) is still
 
 test('in-flight requests rise while served and fall after; aborted requests are counted', async (t) => {
   const app = await buildApp()
+  // Each handler says when it runs, so the test waits for that rather than for a guessed delay.
   let release!: () => void
   const held = new Promise<void>((resolve) => { release = resolve })
-  app.get('/hold', async () => { await held; return 'done' })
-  app.get('/slow', async () => { await sleep(300); return 'late' })
+  let holding!: () => void
+  const holdEntered = new Promise<void>((resolve) => { holding = resolve })
+  let slowing!: () => void
+  const slowEntered = new Promise<void>((resolve) => { slowing = resolve })
+  app.get('/hold', async () => { holding(); await held; return 'done' })
+  app.get('/slow', async () => { slowing(); await sleep(300); return 'late' })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
   const { port } = app.server.address() as { port: number }
 
   const pending = fetch(`http://127.0.0.1:${port}/hold`)
-  await sleep(50)
+  await holdEntered
   let s = await scrapeSamples(app)
   t.equal(s.get('http_requests_in_flight{method="GET",route="/hold"}'), 1)
   release()
@@ -174,10 +180,12 @@ test('in-flight requests rise while served and fall after; aborted requests are 
   const aborted = httpRequest({ port, host: '127.0.0.1', path: '/slow' })
   aborted.on('error', () => {})
   aborted.end()
-  await sleep(50)
+  await slowEntered
   aborted.destroy()
-  await sleep(400)
-  s = await scrapeSamples(app)
+  s = await waitFor('the aborted request to be counted', async () => {
+    const samples = await scrapeSamples(app)
+    return samples.get('http_requests_aborted_total{method="GET",route="/slow"}') === 1 ? samples : undefined
+  })
   t.equal(s.get('http_requests_aborted_total{method="GET",route="/slow"}'), 1)
   t.equal(s.get('http_requests_in_flight{method="GET",route="/slow"}'), 0)
 })
