@@ -1,5 +1,5 @@
 import alerts, { type NotifierConfig } from '@obs/alerts'
-import health, { pingCheck, queueDepthCheck } from '@obs/health'
+import health, { pingCheck } from '@obs/health'
 import metrics from '@obs/metrics'
 import tracing, { loggerOptions } from '@obs/tracing'
 import { context } from '@opentelemetry/api'
@@ -7,11 +7,15 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { agentRules } from './alert-rules.js'
 import { LruCache } from './cache.js'
 import type { AgentConfig } from './config.js'
+import { registerDeadLetterRoutes } from './dead-letter-routes.js'
+import { DeadLetterQueue } from './dead-letters.js'
 import { KnowledgeBase } from './knowledge-base.js'
 import type { CompletionResult, LlmProvider } from './llm/provider.js'
 import { SIMULATED_MODELS, SimulatedProvider } from './llm/simulated-provider.js'
 import { runPipeline } from './pipeline.js'
+import { taskQueueCheck } from './queue-check.js'
 import { registerTaskRoutes } from './routes.js'
+import { ServiceMetrics } from './service-metrics.js'
 import type { Task } from './task.js'
 import { TaskQueue } from './task-queue.js'
 import { TaskStore } from './task-store.js'
@@ -70,40 +74,48 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
     miss: () => agent.cacheMiss('answers'),
     evicted: (count) => agent.cacheEviction('answers', count)
   })
+  const service = new ServiceMetrics(app.metrics, { cacheEntries: () => ({ answers: answers.size }) })
   const tools = Object.fromEntries(Object.entries(TOOLS).map(([name, tool]) => [name, agent.wrapTool(name, tool)]))
   const deps = {
     provider: model,
     knowledgeBase: new KnowledgeBase(),
     answers,
     agent,
+    service,
     tools,
+    criticModel: config.criticModel,
     withSpan: app.tracing.withSpan,
     log: app.log,
     llmTimeoutMs: config.llmTimeoutMs
   }
   const store = new TaskStore(10_000)
+  const deadLetters = new DeadLetterQueue(config.deadLetterCapacity, (size) => agent.setQueueSize('dead-letter', size))
   // Workers run each task in the trace context of the request that submitted it, so the
-  // pipeline's spans are children of that request's server span.
+  // pipeline's spans are children of that request's server span. A task that failed every
+  // retry goes to the dead-letter queue.
   const queue = new TaskQueue<Job>(config.queueCapacity, config.workers,
-    (job) => context.with(job.context, () => runPipeline(job.task, deps)).finally(job.done),
+    (job) => context.with(job.context, () => runPipeline(job.task, deps)).then(() => {
+      if (job.task.status !== 'failed') return
+      deadLetters.add(job.task)
+      service.taskDeadLettered(job.task.error?.code ?? 'INTERNAL')
+    }).finally(job.done),
     (depth) => agent.setQueueSize('tasks', depth))
   agent.setQueueSize('tasks', 0)
+  const submit = (task: Task): { accepted: boolean, finished: Promise<void> } => {
+    let done!: () => void
+    const finished = new Promise<void>((resolve) => { done = resolve })
+    return { accepted: queue.push({ task, context: context.active(), done }), finished }
+  }
 
-  app.health.addCheck({ name: 'queue', check: queueDepthCheck({ depth: () => queue.depth, warnAt: 100, failAt: config.queueCapacity }) })
+  app.health.addCheck({
+    name: 'queue',
+    check: taskQueueCheck({ depth: () => queue.depth, warnAt: 100, failAt: config.queueCapacity, deadLetters: () => deadLetters.size, deadLetterWarnAt: config.deadLetterWarnAt })
+  })
   app.health.addCheck({ name: 'cache', check: () => ({ status: 'pass', details: { entries: answers.size } }) })
   app.health.addCheck({ name: 'llm', check: pingCheck((signal) => model.ping(signal)), critical: false, refreshIntervalMs: 10_000 })
 
-  registerTaskRoutes(app, {
-    store,
-    models: SIMULATED_MODEL_NAMES,
-    defaultModel: config.defaultModel,
-    waitTimeoutMs: config.waitTimeoutMs,
-    submit (task) {
-      let done!: () => void
-      const finished = new Promise<void>((resolve) => { done = resolve })
-      return { accepted: queue.push({ task, context: context.active(), done }), finished }
-    }
-  })
+  registerTaskRoutes(app, { store, models: SIMULATED_MODEL_NAMES, defaultModel: config.defaultModel, waitTimeoutMs: config.waitTimeoutMs, submit })
+  registerDeadLetterRoutes(app, { deadLetters, requeue: (task) => submit(task).accepted })
   // Closing waits for the tasks being worked on; those still queued after the wait timeout fail.
   app.addHook('preClose', async () => {
     await queue.close(config.waitTimeoutMs, (job) => {

@@ -15,8 +15,14 @@ export interface AgentConfig {
   llmTimeoutMs: number
   workers: number
   queueCapacity: number
+  /** The model the critic agent scores answers with. */
+  criticModel: string
   /** Answers kept in the cache. */
   cacheSize: number
+  /** Tasks that failed every retry kept for people to look at; past it, the oldest go. */
+  deadLetterCapacity: number
+  /** From this many dead letters the queue health check warns. */
+  deadLetterWarnAt: number
   /** How long `POST /tasks?wait=true` waits for the answer. */
   waitTimeoutMs: number
   /** Alertmanager to send the in-process engine's alerts to (API v2), if any. */
@@ -54,7 +60,10 @@ export function readConfig (env: NodeJS.ProcessEnv = process.env): AgentConfig {
     llmTimeoutMs: number(env, 'LLM_TIMEOUT_MS', 10_000),
     workers: number(env, 'WORKERS', 4),
     queueCapacity: number(env, 'QUEUE_CAPACITY', 500),
+    criticModel: env.CRITIC_MODEL ?? 'sim-small',
     cacheSize: number(env, 'CACHE_SIZE', 500),
+    deadLetterCapacity: number(env, 'DEAD_LETTER_CAPACITY', 1000),
+    deadLetterWarnAt: number(env, 'DEAD_LETTER_WARN_AT', 100),
     waitTimeoutMs: number(env, 'WAIT_TIMEOUT_MS', 30_000),
     alertmanagerUrl: env.ALERTMANAGER_URL || undefined,
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,

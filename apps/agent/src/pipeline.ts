@@ -1,25 +1,24 @@
-import type { AgentMetrics } from '@obs/metrics'
 import type { WithSpan } from '@obs/tracing'
 import type { FastifyBaseLogger } from 'fastify'
 import type { LruCache } from './cache.js'
-import { critique } from './critic.js'
+import { CRITIC_SYSTEM, criticPrompt, parseScore } from './critic.js'
 import type { KnowledgeBase, Note } from './knowledge-base.js'
-import { type CompletionResult, type LlmProvider, ProviderError } from './llm/provider.js'
+import type { CompletionResult } from './llm/provider.js'
+import { callModel, type ModelCallDeps } from './model-call.js'
 import type { Task } from './task.js'
+import { taskType } from './task-type.js'
 import type { Tool } from './tools.js'
 
-export interface PipelineDeps {
-  provider: LlmProvider
+export interface PipelineDeps extends ModelCallDeps {
   knowledgeBase: KnowledgeBase
   /** Answers by model and normalised question: repeated questions skip the model. */
   answers: LruCache<CompletionResult>
-  agent: AgentMetrics
   /** Tools by name, already measured (`agent.wrapTool`). */
   tools: Readonly<Record<string, Tool>>
+  /** The model the critic agent scores answers with. */
+  criticModel: string
   withSpan: WithSpan
   log: FastifyBaseLogger
-  /** How long one model call may take before it is abandoned. */
-  llmTimeoutMs: number
 }
 
 const SYSTEM = 'You are an assistant for people who run services. Answer from the context; ask for tools when needed.'
@@ -30,17 +29,21 @@ export class TaskRejectedError extends Error {
 }
 
 /**
- * One agent task: validate, search the notes, ask the model (or the cache), run the tools it
- * asks for, and have the critic score the answer. Every step is a span, every model and tool
- * call is measured, and the task ends completed, failed or rejected — it never throws.
+ * One agent task, as the coordinator runs it: validate, search the notes, have the answerer
+ * agent ask the model (or the cache), run the tools it asks for, and have the critic agent
+ * score the answer. Every step is a span, every model and tool call is measured, and the task
+ * ends completed, failed or rejected — it never throws. A critic that fails leaves the answer
+ * unscored; it does not fail the task.
  */
 export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void> {
   const { agent, withSpan } = deps
   const endTask = agent.taskStarted()
+  const started = performance.now()
+  const type = task.type = taskType(task.query)
   task.status = 'running'
   task.startedAt = new Date().toISOString()
   try {
-    await withSpan('agent.task', { 'agent.task.id': task.id, 'gen_ai.request.model': task.model }, async () => {
+    await withSpan('agent.task', { 'agent.task.id': task.id, 'agent.task.type': type, 'gen_ai.request.model': task.model }, async () => {
       withSpan('agent.validate', () => validate(task.query))
       const notes = withSpan('agent.search', (span) => {
         const found = deps.knowledgeBase.search(task.query)
@@ -48,7 +51,7 @@ export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void
         return found
       })
       task.sources = notes.map((note) => note.id)
-      const completion = await withSpan('agent.llm', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': task.model }, (span) =>
+      const completion = await withSpan('agent.llm', { 'gen_ai.operation.name': 'chat', 'gen_ai.agent.name': 'answerer', 'gen_ai.request.model': task.model }, (span) =>
         cachedCompletion(task, notes, deps).then((result) => {
           span.setAttribute('agent.cache.hit', task.cached === true)
           span.setAttribute('gen_ai.usage.input_tokens', result.usage.inputTokens)
@@ -56,13 +59,17 @@ export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void
           return result
         }))
       task.answer = completion.text
-      const { ok, failed } = await runTools(task, completion, deps)
-      task.score = withSpan('agent.critic', (span) => {
-        const score = critique(completion.text, notes.length, ok, failed)
-        span.setAttribute('agent.quality.score', score)
-        return score
-      })
-      agent.recordQualityScore(task.score)
+      const tools = await runTools(task, completion, deps)
+      try {
+        task.score = await withSpan('agent.critic', { 'gen_ai.agent.name': 'critic', 'gen_ai.request.model': deps.criticModel }, async (span) => {
+          const score = await scoreAnswer(task, notes.length, tools, deps)
+          span.setAttribute('agent.quality.score', score)
+          return score
+        })
+        agent.recordQualityScore(task.score)
+      } catch (error) {
+        deps.log.warn({ taskId: task.id, err: error }, 'the critic failed; the answer stays unscored')
+      }
     })
     task.status = 'completed'
   } catch (error) {
@@ -75,6 +82,7 @@ export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void
   } finally {
     task.finishedAt = new Date().toISOString()
     endTask(task.status)
+    deps.service.taskFinished(type, task.status, (performance.now() - started) / 1000)
   }
 }
 
@@ -90,35 +98,9 @@ async function cachedCompletion (task: Task, notes: Note[], deps: PipelineDeps):
   task.cached = cached !== undefined
   if (cached !== undefined) return cached
   const prompt = `Context:\n${notes.map((note) => `- ${note.title}: ${note.text}`).join('\n')}\n\nQuestion: ${task.query}`
-  const result = await completeWithRetry(task.model, prompt, deps)
+  const result = await callModel('answerer', { model: task.model, operation: 'chat', system: SYSTEM, prompt }, deps)
   deps.answers.set(key, result)
   return result
-}
-
-/** One retry for a retryable provider error (a rate limit, a timeout), as clients usually do. */
-async function completeWithRetry (model: string, prompt: string, deps: PipelineDeps): Promise<CompletionResult> {
-  for (let attempt = 1; ; attempt++) {
-    const started = performance.now()
-    const signal = AbortSignal.timeout(deps.llmTimeoutMs)
-    try {
-      const result = await deps.provider.complete({ model, operation: 'chat', system: SYSTEM, prompt }, signal)
-      deps.agent.recordLlmCall({
-        model: result.model,
-        provider: deps.provider.name,
-        durationSeconds: (performance.now() - started) / 1000,
-        inputTokens: result.usage.inputTokens,
-        outputTokens: result.usage.outputTokens,
-        costUsd: result.costUsd
-      })
-      return result
-    } catch (thrown) {
-      // What an abandoned call throws depends on the provider (an AbortError, a TimeoutError…):
-      // the signal says what happened.
-      const error = signal.aborted ? new ProviderError('UPSTREAM_TIMEOUT', `the model did not answer within ${deps.llmTimeoutMs} ms`, true) : thrown
-      deps.agent.recordLlmCall({ model, provider: deps.provider.name, durationSeconds: (performance.now() - started) / 1000, error })
-      if (attempt >= 2 || !(error instanceof ProviderError && error.retryable)) throw error
-    }
-  }
 }
 
 async function runTools (task: Task, completion: CompletionResult, deps: PipelineDeps): Promise<{ ok: number, failed: number }> {
@@ -138,4 +120,11 @@ async function runTools (task: Task, completion: CompletionResult, deps: Pipelin
     }
   }
   return { ok, failed }
+}
+
+/** The critic agent's score of this task's answer, tools included (so it is not cached). */
+async function scoreAnswer (task: Task, sources: number, tools: { ok: number, failed: number }, deps: PipelineDeps): Promise<number> {
+  const prompt = criticPrompt({ question: task.query, answer: task.answer ?? '', sources, toolsOk: tools.ok, toolsFailed: tools.failed })
+  const result = await callModel('critic', { model: deps.criticModel, operation: 'chat', system: CRITIC_SYSTEM, prompt }, deps)
+  return parseScore(result.text)
 }

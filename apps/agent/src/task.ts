@@ -1,9 +1,13 @@
+import type { TaskType } from './task-type.js'
+
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'rejected'
 
 export interface Task {
   id: string
   query: string
   model: string
+  /** What it asks for, as the coordinator sorts it (set when it starts). */
+  type?: TaskType
   status: TaskStatus
   createdAt: string
   startedAt?: string

@@ -4,6 +4,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loggerOptions } from '@obs/tracing'
+import { CRITIC_SYSTEM } from '../src/critic.js'
+import { type CompletionRequest, ProviderError } from '../src/llm/provider.js'
 import { SimulatedProvider } from '../src/llm/simulated-provider.js'
 import { samples } from '@obs/test-support/exposition'
 import { ask, buildTestApp } from './helpers.js'
@@ -90,6 +92,8 @@ test('model failures: retried once, then the task fails with the provider error 
   const calls = [...s].filter(([key]) => key.startsWith('gen_ai_client_calls_total{') && key.includes('outcome="error"')).reduce((sum, [, v]) => sum + v, 0)
   t.equal(calls, 2, 'two attempts')
   t.equal(s.get('agent_tasks_total{status="failed",service="agent",environment="dev"}'), 1)
+  t.equal(s.get('agent_llm_calls_total{agent="answerer",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'by the answerer')
+  t.equal(s.get('agent_tasks_dead_lettered_total{error_type="' + task.error.code + '",service="agent",environment="dev"}'), 1, 'failed every retry: dead-lettered')
   const ready = (await app.inject('/health/ready')).json()
   t.equal(ready.status, 'degraded', 'the model is a non-critical dependency')
   t.equal(ready.checks.llm.status, 'fail')
@@ -124,6 +128,12 @@ test('the agent metrics are real: cache hits, tokens, cost, tools, queue, tasks,
   t.equal(s.get(`agent_queue_size{queue="tasks",${labels}}`), 0)
   t.equal(s.get(`agent_tasks_total{status="completed",${labels}}`), 2)
   t.equal(s.get(`agent_quality_score_count{${labels}}`), 2)
+  // Which agent called the model: the answerer once (the second answer came from the cache), the critic for each task.
+  t.equal(s.get(`agent_llm_calls_total{agent="answerer",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 1)
+  t.equal(s.get(`agent_llm_calls_total{agent="critic",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 2)
+  t.equal(s.get(`agent_task_duration_by_type_seconds_count{task_type="calculation",status="completed",${labels}}`), 2)
+  t.equal(s.get(`agent_cache_entries{cache="answers",${labels}}`), 1, 'the cache size, read at scrape time')
+  t.equal(s.get(`agent_queue_size{queue="dead-letter",${labels}}`), 0)
   t.equal(s.get(`http_requests_total{method="POST",route="/tasks",status_code="200",${labels}}`), 2)
   t.ok((await app.inject('/alerts')).statusCode === 200)
 })
@@ -160,4 +170,26 @@ test('a model that does not answer in time: an UPSTREAM_TIMEOUT, retried once, w
   t.equal(calls, 2, 'retried once')
   const s = samples((await app.inject('/metrics')).body)
   t.equal(s.get('gen_ai_client_errors_total{gen_ai_provider_name="hanging",gen_ai_request_model="sim-small",error_type="UPSTREAM_TIMEOUT",service="agent",environment="dev"}'), 2)
+})
+
+test('a critic that fails leaves the answer unscored, and the task completed', async (t) => {
+  const simulated = new SimulatedProvider({ failureRate: 0, latencyScale: 0.002, seed: 5 })
+  const noCritic = {
+    name: 'simulated',
+    complete: (request: CompletionRequest, signal: AbortSignal) => request.system === CRITIC_SYSTEM
+      ? Promise.reject(new ProviderError('SERVER_ERROR', 'the provider answered 500', true))
+      : simulated.complete(request, signal),
+    ping: (signal: AbortSignal) => simulated.ping(signal)
+  }
+  const { app } = await buildTestApp({}, { provider: noCritic })
+  t.teardown(() => app.close())
+  const response = await ask(app, 'What is an SLO burn rate?')
+  t.equal(response.statusCode, 200)
+  const { task } = response.json()
+  t.equal(task.status, 'completed')
+  t.ok(task.answer.length > 0)
+  t.equal(task.score, undefined)
+  const s = samples((await app.inject('/metrics')).body)
+  t.equal(s.get('agent_llm_calls_total{agent="critic",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'retried once')
+  t.equal(s.get('agent_quality_score_count{service="agent",environment="dev"}'), 0)
 })

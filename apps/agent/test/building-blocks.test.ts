@@ -1,11 +1,13 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LruCache } from '../src/cache.js'
-import { critique } from '../src/critic.js'
+import { critique, criticPrompt, parseScore, readCriticPrompt } from '../src/critic.js'
+import { DeadLetterQueue } from '../src/dead-letters.js'
 import { KnowledgeBase } from '../src/knowledge-base.js'
 import { Random } from '../src/random.js'
 import { TaskQueue } from '../src/task-queue.js'
 import { TaskStore } from '../src/task-store.js'
+import { taskType } from '../src/task-type.js'
 import { calculator } from '../src/tools.js'
 import type { Task } from '../src/task.js'
 
@@ -91,6 +93,33 @@ test('knowledge base search and critic score', async (t) => {
   const kb = new KnowledgeBase()
   t.same(kb.search('What is an SLO burn rate?').map((n) => n.id)[0], 'slo')
   t.same(kb.search('zzz qqq'), [])
-  t.equal(critique('From 2 note(s): …', 2, 1, 0), 0.75)
-  t.equal(critique('I have no notes on "x"', 0, 0, 1), 0.05)
+  t.equal(critique({ question: 'q', answer: 'From 2 note(s): …', sources: 2, toolsOk: 1, toolsFailed: 0 }), 0.75)
+  t.equal(critique({ question: 'q', answer: 'I have no notes on "x"', sources: 0, toolsOk: 0, toolsFailed: 1 }), 0.05)
+})
+
+test('the critic prompt carries the facts the rubric needs, and only a number from 0 to 1 is a score', async (t) => {
+  const facts = { question: 'What is\n12 * 7?', answer: 'From 1 note(s): …\nand a second line', sources: 1, toolsOk: 1, toolsFailed: 0 }
+  t.same(readCriticPrompt(criticPrompt(facts)), { ...facts, question: 'What is 12 * 7?' })
+  t.equal(parseScore(' 0.75\n'), 0.75)
+  t.equal(parseScore('1'), 1)
+  for (const bad of ['', 'great', '1.5', '-0.1', 'NaN']) t.throws(() => parseScore(bad), { code: 'BAD_CRITIC_ANSWER' }, JSON.stringify(bad))
+})
+
+test('task types: calculation, time, or a question', async (t) => {
+  t.equal(taskType('What is 1500 / 60 seconds?'), 'calculation')
+  t.equal(taskType('What time is it now for the on-call?'), 'time')
+  t.equal(taskType('What is an exemplar?'), 'question')
+})
+
+test('DeadLetterQueue: bounded, newest first, reporting its size', async (t) => {
+  const sizes: number[] = []
+  const dlq = new DeadLetterQueue(2, (size) => sizes.push(size))
+  const task = (id: string): Task => ({ id, query: 'q', model: 'm', status: 'failed', createdAt: '' })
+  dlq.add(task('1'))
+  dlq.add(task('2'))
+  dlq.add(task('3'))
+  t.same(dlq.list(10).map((x) => x.id), ['3', '2'], 'the oldest went')
+  t.equal(dlq.take('2')?.id, '2')
+  t.equal(dlq.take('2'), undefined)
+  t.same(sizes, [0, 1, 2, 2, 1])
 })

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { CRITIC_SYSTEM, critique, readCriticPrompt } from '../critic.js'
 import { Random } from '../random.js'
 import { type CompletionRequest, type CompletionResult, type LlmProvider, ProviderError } from './provider.js'
 
@@ -33,7 +34,8 @@ const ARITHMETIC = /(-?\d+(?:\.\d+)?)\s*([-+*/])\s*(-?\d+(?:\.\d+)?)/
 /**
  * A model provider that behaves like a remote one: log-normal latency, token usage that grows
  * with the prompt, a price per model, and failures at a configurable rate. It answers from the
- * context it is given and asks for tools when the question needs them.
+ * context it is given and asks for tools when the question needs them; asked to act as the
+ * critic, it scores the answer with the critic's rubric.
  */
 export class SimulatedProvider implements LlmProvider {
   readonly name = 'simulated'
@@ -67,13 +69,15 @@ export class SimulatedProvider implements LlmProvider {
 
     await sleep(latency, undefined, { signal })
     const inputTokens = Math.ceil((request.system.length + request.prompt.length) / 4)
-    const outputTokens = Math.max(8, Math.round(model.outputTokensMean + model.outputTokensSd * this.random.normal()))
+    // Asked to act as the critic, it follows the critic's instruction: a score, nothing else.
+    const judging = request.system === CRITIC_SYSTEM
+    const outputTokens = judging ? 3 : Math.max(8, Math.round(model.outputTokensMean + model.outputTokensSd * this.random.normal()))
     return {
-      text: answerFrom(request.prompt),
+      text: judging ? String(critique(readCriticPrompt(request.prompt))) : answerFrom(request.prompt),
       model: request.model,
       usage: { inputTokens, outputTokens },
       costUsd: (inputTokens * model.inputCostPer1k + outputTokens * model.outputCostPer1k) / 1000,
-      toolCalls: toolCallsFor(request.prompt)
+      toolCalls: judging ? [] : toolCallsFor(request.prompt)
     }
   }
 
