@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RuleWindows, agentRules } from '../src/alert-rules.js'
+import { type RuleWindows, prometheusRules } from '../src/alert-rules.js'
 import { buildAgentApp } from '../src/app.js'
 import { type AgentConfig, readConfig } from '../src/config.js'
 import type { LlmProvider } from '../src/llm/provider.js'
@@ -91,7 +91,7 @@ export async function startStack (options: StackOptions = {}): Promise<Stack> {
     const dir = await mkdtemp(join(tmpdir(), 'obs-agent-rules-'))
     stops.push(() => rm(dir, { recursive: true, force: true }))
     const ruleFile = join(dir, 'agent.rules.yml')
-    await writeFile(ruleFile, exportRules(agentRules(windows), { group: 'agent', match: { job: JOB } }).yaml)
+    await writeFile(ruleFile, exportRules(prometheusRules({ ...windows, service: config.serviceName }), { group: 'agent', match: { job: JOB } }).yaml)
     const prometheus = await startPrometheus({
       jobs: [{ name: JOB, targets: [`127.0.0.1:${agentPort}`] }],
       ruleFiles: [ruleFile],

@@ -4,7 +4,7 @@ import metrics from '@obs/metrics'
 import tracing, { loggerOptions } from '@obs/tracing'
 import { context } from '@opentelemetry/api'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { agentRules } from './alert-rules.js'
+import { type AlertLimits, agentRules } from './alert-rules.js'
 import { LruCache } from './cache.js'
 import type { AgentConfig } from './config.js'
 import { registerDeadLetterRoutes } from './dead-letter-routes.js'
@@ -29,6 +29,8 @@ export interface AgentAppOptions {
   logger?: boolean | Record<string, unknown>
   /** Drain and exit on SIGTERM and SIGINT (default); the local stack and tests handle signals themselves. */
   handleSignals?: boolean
+  /** The in-process alert engine's clock (then it evaluates only when asked) and rule limits: for tests. */
+  alerting?: { now?: () => number, limits?: Partial<AlertLimits> }
 }
 
 const SIMULATED_MODEL_NAMES = Object.keys(SIMULATED_MODELS)
@@ -41,7 +43,7 @@ interface Job {
 }
 
 /** The agent service: the four @obs plugins, the pipeline behind a queue, and the task routes. */
-export async function buildAgentApp ({ config, provider, logger, handleSignals = true }: AgentAppOptions): Promise<FastifyInstance> {
+export async function buildAgentApp ({ config, provider, logger, handleSignals = true, alerting = {} }: AgentAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions({ serviceName: config.serviceName, environment: config.environment })
   })
@@ -57,8 +59,8 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
     }
   })
   await app.register(alerts, {
-    rules: agentRules({ window: config.alertWindow, for: config.alertFor }),
-    interval: config.alertInterval,
+    rules: agentRules({ window: config.alertWindow, for: config.alertFor, service: config.serviceName, ...(alerting.limits === undefined ? {} : { limits: alerting.limits }) }),
+    ...(alerting.now === undefined ? { interval: config.alertInterval } : { interval: false, now: alerting.now }),
     notifiers: notifiers(config),
     externalUrl: config.publicUrl
   })

@@ -17,6 +17,19 @@ test('the checked-in rule files and dashboard are what the app exports (regenera
   }
 })
 
+test('every alert links to its section of the runbooks, and every section is an alert', async (t) => {
+  const { groups } = parse(await read('deploy/prometheus/rules/agent.rules.yml')) as { groups: Array<{ rules: Array<{ alert?: string, annotations?: Record<string, string> }> }> }
+  const alerts = groups.flatMap((group) => group.rules).filter((rule) => rule.alert !== undefined)
+  // GitHub anchors a heading by its text in lower case: an alert name is its own anchor.
+  const sections = [...(await read('docs/runbooks.md')).matchAll(/^## (\S+)$/gm)].map((m) => m[1]!)
+  for (const rule of alerts) {
+    const url = new URL(rule.annotations!.runbook_url!)
+    t.equal(url.pathname.endsWith('/apps/agent/docs/runbooks.md') && url.hash, `#${rule.alert!.toLowerCase()}`, `${rule.alert} links to its section`)
+    t.ok(sections.includes(rule.alert!), `the runbooks have a section ${rule.alert}`)
+  }
+  t.same([...new Set(alerts.map((rule) => rule.alert))].sort(), [...sections].sort(), 'one section per alert, none left over')
+})
+
 test('promtool accepts the rule file and the rules of the PrometheusRule', async (t) => {
   const rules = await checkRules(join(AGENT_ROOT, 'deploy/prometheus/rules/agent.rules.yml'))
   t.equal(rules.code, 0, rules.stdout + rules.stderr)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { buildAgentApp } from '../src/app.js'
+import { type AgentAppOptions, buildAgentApp } from '../src/app.js'
 import { type AgentConfig, readConfig } from '../src/config.js'
 import type { LlmProvider } from '../src/llm/provider.js'
 import { SimulatedProvider } from '../src/llm/simulated-provider.js'
@@ -10,10 +10,16 @@ export function testConfig (overrides: Partial<AgentConfig> = {}): AgentConfig {
   return { ...readConfig({}), llmLatencyScale: 0.002, llmFailureRate: 0, alertInterval: '1s', seed: 1, ...overrides }
 }
 
-export async function buildTestApp (overrides: Partial<AgentConfig> = {}, options: { provider?: LlmProvider, logger?: boolean | Record<string, unknown> } = {}): Promise<{ app: FastifyInstance, provider: LlmProvider }> {
+export interface TestAppOptions {
+  provider?: LlmProvider
+  logger?: boolean | Record<string, unknown>
+  alerting?: AgentAppOptions['alerting']
+}
+
+export async function buildTestApp (overrides: Partial<AgentConfig> = {}, options: TestAppOptions = {}): Promise<{ app: FastifyInstance, provider: LlmProvider }> {
   const config = testConfig(overrides)
   const provider = options.provider ?? new SimulatedProvider({ failureRate: config.llmFailureRate, latencyScale: config.llmLatencyScale, seed: 1 })
-  const app = await buildAgentApp({ config, provider, handleSignals: false, logger: options.logger ?? false })
+  const app = await buildAgentApp({ config, provider, handleSignals: false, logger: options.logger ?? false, ...(options.alerting === undefined ? {} : { alerting: options.alerting }) })
   await app.ready()
   return { app, provider }
 }

@@ -1,6 +1,7 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '@obs/test-support/wait-for'
+import { prometheusRules } from '../src/alert-rules.js'
 import { SimulatedProvider } from '../src/llm/simulated-provider.js'
 import { dashboardQueries } from '../scripts/dashboard.js'
 import { runLoad } from '../scripts/load.js'
@@ -23,7 +24,7 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
   t.ok(up, 'Prometheus scrapes the agent: up is 1')
   const rules = await prometheus.api<{ groups: Array<{ rules: Array<{ name: string, health: string }> }> }>('/api/v1/rules')
   const loaded = rules.groups.flatMap((g) => g.rules)
-  for (const name of ['AgentHighErrorRatio', 'AgentSlowAnswers', 'AgentQueueBacklog', 'AgentAvailability']) {
+  for (const { name } of prometheusRules()) {
     t.ok(loaded.some((r) => r.name === name && r.health === 'ok'), `rule ${name} is loaded and healthy`)
   }
 
@@ -31,6 +32,10 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
   const load = await runLoad(agentUrl, 12, 4)
   t.ok(load.requests > 100, `load sent ${load.requests} requests`)
   t.equal(load.errors, 0)
+  const firingInPrometheus = (alertname: string) => waitFor(`${alertname} firing in Prometheus`, async () =>
+    (await prometheus.query(`ALERTS{alertname="${alertname}",alertstate="firing"}`))[0]?.metric, 60_000)
+  // The load asks for a division by zero: the calculator fails a third of its calls.
+  t.match(await firingInPrometheus('AgentToolErrorRatio'), { gen_ai_tool_name: 'calculator', severity: 'warning' }, 'AgentToolErrorRatio fires')
 
   // Inject failures: the model fails every call; new questions miss the cache and end in 502.
   // They are spread over several scrapes: Prometheus sees no increase in a series whose first
@@ -53,6 +58,10 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
   }, 60_000)
   t.equal(firing.metric.route, '/tasks')
   t.equal(firing.metric.severity, 'critical')
+  // The same failures: tasks failed and were dead-lettered.
+  for (const alertname of ['AgentTaskFailureRatio', 'AgentPipelineFailures']) {
+    t.match(await firingInPrometheus(alertname), { service: 'agent', team: 'agent' }, `${alertname} fires`)
+  }
 
   const inAlertmanager = await waitFor('both engines\' alerts in Alertmanager', async () => {
     const alerts = await alertmanager.api.alerts({ filter: 'alertname="AgentHighErrorRatio"' })
@@ -75,4 +84,8 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
     const result = await prometheus.query(promql)
     t.ok(result.some((sample) => Number.isFinite(Number(sample.value[1]))), `dashboard query returns a number: ${query}`)
   }
+
+  // The service goes away: Prometheus cannot scrape it, and says so.
+  await stack.app.close()
+  t.match(await firingInPrometheus('AgentDown'), { job: 'agent', instance: new URL(agentUrl).host, severity: 'critical' }, 'AgentDown fires for the instance')
 })
