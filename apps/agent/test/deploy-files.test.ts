@@ -99,6 +99,10 @@ test('the Kubernetes manifests and the compose file are valid YAML whose probes 
   t.ok(app.hasRoute({ method: 'GET', url: job.metrics_path }))
   const alertmanager = parse(await read('deploy/alertmanager/alertmanager.yml'))
   t.match(alertmanager.receivers[0].webhook_configs[0].url, /^http:\/\/alert-receiver:9099\//)
+  // The Slack receiver's URL is a file the compose stack mounts (pointing at its own receiver until replaced).
+  t.equal(alertmanager.receivers[1].name, 'slack')
+  t.ok(compose.services.alertmanager.volumes.includes(`./alertmanager/slack-webhook-url:${alertmanager.global.slack_api_url_file}:ro`), 'compose mounts the Slack URL where the config reads it')
+  t.equal(await read('deploy/alertmanager/slack-webhook-url'), 'http://alert-receiver:9099/slack\n')
 })
 
 test('the Grafana dashboard is valid JSON with a query on every panel', async (t) => {
