@@ -1,12 +1,22 @@
-// A deployment check for a freshly deployed instance, for a CD pipeline:
+// A deployment check for a CD pipeline, in two modes.
+//
+// One instance, freshly deployed:
 //   node apps/agent/dist/scripts/deploy-check.js --url http://agent.staging --seconds 10 --p99-ms 250
-// It checks that the probes answer as expected, that /metrics is valid and holds the RED series,
-// and that latency under a short load (task submissions that wait for the answer, and reads)
-// stays within the budget. The load leaves its tasks in the service's task list. Exit 0 when
-// all hold; otherwise 1, with every reason on stderr.
+// checks that the probes answer as expected, that /metrics is valid and holds the RED series, and
+// that latency under a short load (scripts/probe-load.ts) stays within the budget.
+//
+// A canary against the production baseline (seed 003):
+//   node apps/agent/dist/scripts/deploy-check.js --canary http://agent-canary --baseline http://agent --seconds 300 --threshold 1.2
+// sends the same load to both for the monitoring duration and compares their error ratio, p95
+// and p99 (scripts/canary-check.ts).
+//
+// Exit 0 when all holds; otherwise 1, with every reason on stderr, so that the pipeline can roll back.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from './args.js'
+import { canaryCheck } from './canary-check.js'
+import { status, waitReady } from './http-status.js'
+import { describeLoad, type LoadStats, probeLoad } from './probe-load.js'
 
 export interface CheckOptions {
   url: string
@@ -41,62 +51,22 @@ function expositionProblems (text: string): string[] {
     .map((line) => `malformed sample line: ${line.slice(0, 200)}`)
 }
 
-async function status (url: string): Promise<number | string> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) })
-    await response.arrayBuffer()
-    return response.status
-  } catch (error) {
-    return (error as Error).message
-  }
-}
-
 export async function deployCheck (options: CheckOptions): Promise<CheckReport> {
   const failures: string[] = []
   const notes: string[] = []
   const at = (path: string): string => new URL(path, options.url).toString()
 
   // Probes: startup and readiness may need a moment on a fresh instance.
-  const deadline = Date.now() + options.readySeconds * 1000
-  let ready = await status(at('/health/ready'))
-  while (ready !== 200 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    ready = await status(at('/health/ready'))
-  }
+  const ready = await waitReady(options.url, options.readySeconds)
   for (const [path, got] of [['/health/live', await status(at('/health/live'))], ['/health/startup', await status(at('/health/startup'))], ['/health/ready', ready]] as const) {
     if (got !== 200) failures.push(`${path} answered ${got}, expected 200`)
   }
 
-  // A short load: task submissions and reads, the path users take.
-  const latencies: number[] = []
-  let errors = 0
-  const until = Date.now() + options.seconds * 1000
-  let i = 0
-  await Promise.all(Array.from({ length: options.concurrency }, async () => {
-    while (Date.now() < until) {
-      const post = i++ % 2 === 0
-      const started = performance.now()
-      try {
-        // Submissions wait for the answer, so the p99 covers the pipeline, not only the queue.
-        const response = await fetch(at(post ? '/tasks?wait=true' : '/tasks?limit=10'), {
-          method: post ? 'POST' : 'GET',
-          ...(post ? { body: JSON.stringify({ query: 'What is an SLO burn rate?' }), headers: { 'content-type': 'application/json' } } : {}),
-          signal: AbortSignal.timeout(10_000)
-        })
-        await response.arrayBuffer()
-        if (response.status >= 500) errors++
-      } catch {
-        errors++
-      }
-      latencies.push(performance.now() - started)
-    }
-  }))
-  latencies.sort((a, b) => a - b)
-  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Infinity
-  notes.push(`load: ${latencies.length} requests in ${options.seconds} s, p99 ${p99.toFixed(1)} ms, ${errors} errors`)
-  if (latencies.length === 0) failures.push('the load sent no request')
-  if (p99 > options.p99Ms) failures.push(`p99 latency ${p99.toFixed(1)} ms is over the budget of ${options.p99Ms} ms`)
-  if (errors > 0) failures.push(`${errors} requests of the load failed (5xx or no answer)`)
+  const [load] = await probeLoad([options.url], options.seconds, options.concurrency) as [LoadStats]
+  notes.push(`load: ${describeLoad(load)} in ${options.seconds} s`)
+  if (load.requests === 0) failures.push('the load sent no request')
+  if (load.p99 > options.p99Ms) failures.push(`p99 latency ${load.p99.toFixed(1)} ms is over the budget of ${options.p99Ms} ms`)
+  if (load.errors > 0) failures.push(`${load.errors} requests of the load failed (5xx or no answer)`)
 
   // Metrics: valid, with the RED series of the routes just used.
   try {
@@ -113,14 +83,35 @@ export async function deployCheck (options: CheckOptions): Promise<CheckReport> 
   return { ok: failures.length === 0, failures, notes }
 }
 
+/** The command line's options and their defaults. */
+export const OPTIONS = {
+  url: 'http://127.0.0.1:3000',
+  seconds: '10',
+  concurrency: '4',
+  'p99-ms': '250',
+  'ready-seconds': '30',
+  canary: '',
+  baseline: '',
+  threshold: '1.2',
+  'noise-ms': '5',
+  'error-tolerance': '0.005'
+}
+
+/** Runs the check the arguments ask for: the canary comparison when `--canary` is given. */
+export async function runFromArgs (argv: readonly string[]): Promise<CheckReport> {
+  const args = parseArgs(argv, OPTIONS)
+  const common = { seconds: Number(args.seconds), concurrency: Number(args.concurrency), readySeconds: Number(args['ready-seconds']) }
+  if (args.canary === '') return deployCheck({ ...common, url: args.url!, p99Ms: Number(args['p99-ms']) })
+  if (args.baseline === '') throw new Error('--canary needs --baseline, the production instance to compare it with')
+  const threshold = Number(args.threshold)
+  if (!(threshold >= 1)) throw new Error(`--threshold must be a number, at least 1 (1.2 allows 20% worse), got ${args.threshold}`)
+  return canaryCheck({ ...common, canary: args.canary!, baseline: args.baseline!, threshold, noiseMs: Number(args['noise-ms']), errorTolerance: Number(args['error-tolerance']) })
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = parseArgs(process.argv.slice(2), { url: 'http://127.0.0.1:3000', seconds: '10', concurrency: '4', 'p99-ms': '250', 'ready-seconds': '30' })
-  const report = await deployCheck({
-    url: args.url!,
-    seconds: Number(args.seconds),
-    concurrency: Number(args.concurrency),
-    p99Ms: Number(args['p99-ms']),
-    readySeconds: Number(args['ready-seconds'])
+  const report = await runFromArgs(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`deploy check: ${error.message}`)
+    process.exit(2)
   })
   for (const note of report.notes) console.log(note)
   for (const failure of report.failures) console.error(`deploy check failed: ${failure}`)

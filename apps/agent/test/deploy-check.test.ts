@@ -13,7 +13,7 @@ test('a fresh instance passes the deployment check', async (t) => {
   const report = await deployCheck({ url, seconds: 2, concurrency: 2, p99Ms: 2000, readySeconds: 5 })
   t.same(report.failures, [])
   t.ok(report.ok)
-  t.match(report.notes[0], /^load: \d+ requests in 2 s, p99 [\d.]+ ms, 0 errors$/)
+  t.match(report.notes[0], /^load: \d+ requests, 0 errors \(0\.00%\), p95 [\d.]+ ms, p99 [\d.]+ ms in 2 s$/)
 })
 
 test('it fails with the reason: a latency budget that cannot be met, an instance that is not ready', async (t) => {
