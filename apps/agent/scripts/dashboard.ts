@@ -1,12 +1,7 @@
 // The Grafana dashboard of the agent, as code: `deploy-files` writes it to
 // deploy/grafana/dashboards/agent.json, and a test runs every query against a live Prometheus.
+import { buildDashboard, type DashboardSpec, queriesOf, type Row } from './grafana.js'
 
-interface Target { expr: string, legendFormat: string }
-interface Panel { title: string, unit: string, targets: Target[], description?: string }
-interface Row { title: string, panels: Panel[] }
-
-// Grafana fills in `${datasource}`: built by concatenation, it is not a template literal by mistake.
-const DATASOURCE = { type: 'prometheus', uid: '$' + '{datasource}' }
 const s = '{service=~"$service"}'
 const sel = (extra: string): string => `{service=~"$service",${extra}}`
 const rate = (metric: string, selector = s): string => `rate(${metric}${selector}[$__rate_interval])`
@@ -49,6 +44,26 @@ export const ROWS: readonly Row[] = [
     ]
   },
   {
+    title: 'Agents',
+    panels: [
+      { title: 'Calls by agent', unit: 'reqps', targets: [{ expr: `sum by (agent, outcome) (${rate('agent_llm_calls_total')})`, legendFormat: '{{agent}} {{outcome}}' }] },
+      {
+        title: 'Success ratio by agent',
+        unit: 'percentunit',
+        description: 'Model calls of each agent that succeeded.',
+        targets: [{ expr: `sum by (agent) (${rate('agent_llm_calls_total', sel('outcome="success"'))}) / sum by (agent) (${rate('agent_llm_calls_total')})`, legendFormat: '{{agent}}' }]
+      },
+      { title: 'Task duration p95 by type', unit: 's', targets: [{ expr: p95('agent_task_duration_by_type_seconds', 'task_type'), legendFormat: '{{task_type}}' }] },
+      {
+        title: 'Quality score distribution',
+        type: 'heatmap',
+        unit: 'percentunit',
+        description: 'The critic\'s scores, by bucket: how many answers scored how well.',
+        targets: [{ expr: `sum by (le) (increase(agent_quality_score_bucket${s}[$__rate_interval]))`, legendFormat: '{{le}}', format: 'heatmap' }]
+      }
+    ]
+  },
+  {
     title: 'Tools',
     panels: [
       { title: 'Tool calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, outcome) (${rate('gen_ai_tool_calls_total')})`, legendFormat: '{{gen_ai_tool_name}} {{outcome}}' }] },
@@ -66,7 +81,8 @@ export const ROWS: readonly Row[] = [
         targets: [{ expr: `sum by (cache) (${rate('agent_cache_requests_total', sel('result="hit"'))}) / sum by (cache) (${rate('agent_cache_requests_total')})`, legendFormat: '{{cache}}' }]
       },
       { title: 'Cache evictions', unit: 'ops', targets: [{ expr: `sum by (cache) (${rate('agent_cache_evictions_total')})`, legendFormat: '{{cache}}' }] },
-      { title: 'Queue size', unit: 'short', targets: [{ expr: 'max by (queue) (agent_queue_size' + s + ')', legendFormat: '{{queue}}' }] },
+      { title: 'Cache size', unit: 'short', targets: [{ expr: 'max by (cache) (agent_cache_entries' + s + ')', legendFormat: '{{cache}}' }] },
+      { title: 'Queue size', unit: 'short', description: 'Tasks waiting, and tasks in the dead-letter queue.', targets: [{ expr: 'max by (queue) (agent_queue_size' + s + ')', legendFormat: '{{queue}}' }] },
       { title: 'Tasks in progress', unit: 'short', targets: [{ expr: 'sum(agent_tasks_in_progress' + s + ')', legendFormat: 'in progress' }] },
       { title: 'Tasks by status', unit: 'ops', targets: [{ expr: `sum by (status) (${rate('agent_tasks_total')})`, legendFormat: '{{status}}' }] },
       { title: 'Task duration p95', unit: 's', targets: [{ expr: p95('agent_task_duration_seconds', 'status'), legendFormat: '{{status}}' }] },
@@ -78,12 +94,21 @@ export const ROWS: readonly Row[] = [
     ]
   },
   {
-    title: 'Health',
+    title: 'Health and resources',
     panels: [
       { title: 'Checks up', unit: 'short', targets: [{ expr: 'min by (check) (health_check_up' + s + ')', legendFormat: '{{check}}' }] },
       { title: 'Check duration', unit: 's', targets: [{ expr: 'max by (check) (health_check_duration_seconds' + s + ')', legendFormat: '{{check}}' }] },
+      { title: 'Uptime', type: 'stat', unit: 's', targets: [{ expr: 'time() - max by (instance) (process_start_time_seconds' + s + ')', legendFormat: '{{instance}}' }] },
+      { title: 'CPU', unit: 'percentunit', description: 'CPU seconds a second of each process: 1 is a whole core.', targets: [{ expr: `sum by (instance) (${rate('process_cpu_seconds_total')})`, legendFormat: '{{instance}}' }] },
+      { title: 'Resident memory', unit: 'bytes', targets: [{ expr: 'max by (instance) (process_resident_memory_bytes' + s + ')', legendFormat: '{{instance}}' }] },
       { title: 'Event loop lag p99', unit: 's', targets: [{ expr: 'max(nodejs_eventloop_lag_p99_seconds' + s + ')', legendFormat: 'p99' }] },
-      { title: 'Resident memory', unit: 'bytes', targets: [{ expr: 'sum(process_resident_memory_bytes' + s + ')', legendFormat: 'rss' }] }
+      {
+        title: 'Disk used',
+        unit: 'percentunit',
+        description: 'Of the filesystems holding DISK_PATHS, as df counts it: used / (used + free to the process).',
+        targets: [{ expr: 'max by (instance, path) (disk_used_bytes' + s + ' / (disk_used_bytes' + s + ' + disk_free_bytes' + s + '))', legendFormat: '{{instance}} {{path}}' }]
+      },
+      { title: 'Disk free', unit: 'bytes', targets: [{ expr: 'min by (instance, path) (disk_free_bytes' + s + ')', legendFormat: '{{instance}} {{path}}' }] }
     ]
   },
   {
@@ -108,68 +133,30 @@ export const ROWS: readonly Row[] = [
       },
       { title: 'Alerts firing', unit: 'short', targets: [{ expr: 'sum by (alertname, severity) (ALERTS{alertstate="firing"})', legendFormat: '{{alertname}} {{severity}}' }] }
     ]
+  },
+  {
+    title: 'Alerts',
+    panels: [
+      {
+        title: 'Alert list',
+        type: 'table',
+        unit: 'short',
+        description: 'Alerts pending and firing in Prometheus now; each rule\'s runbook is linked from its runbook_url annotation.',
+        columns: ['alertname', 'severity', 'alertstate', 'route', 'instance'],
+        targets: [{ expr: 'max by (alertname, severity, alertstate, route, instance) (ALERTS' + s + ')', legendFormat: '', format: 'table' }]
+      }
+    ]
   }
 ]
 
+export const AGENT_DASHBOARD: DashboardSpec = { uid: 'obs-agent', title: 'Agent service', tags: ['obs', 'agent', 'fastify'], rows: ROWS, serviceVariable: true }
+
 /** Every query of the dashboard, for tests. */
 export function dashboardQueries (): string[] {
-  return ROWS.flatMap((row) => row.panels.flatMap((panel) => panel.targets.map((target) => target.expr)))
+  return queriesOf(AGENT_DASHBOARD)
 }
 
-/** The dashboard as Grafana's JSON model (schema 39), with a Prometheus data-source variable. */
-export function buildDashboard (): Record<string, unknown> {
-  const panels: Array<Record<string, unknown>> = []
-  let id = 1
-  let y = 0
-  for (const row of ROWS) {
-    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: y++ }, panels: [] })
-    row.panels.forEach((panel, i) => {
-      panels.push({
-        id: id++,
-        type: 'timeseries',
-        title: panel.title,
-        ...(panel.description === undefined ? {} : { description: panel.description }),
-        datasource: DATASOURCE,
-        gridPos: { h: 8, w: 8, x: (i % 3) * 8, y: y + Math.floor(i / 3) * 8 },
-        fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
-        options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
-        targets: panel.targets.map((target, j) => ({
-          refId: String.fromCharCode(65 + j),
-          datasource: DATASOURCE,
-          expr: target.expr,
-          legendFormat: target.legendFormat
-        }))
-      })
-    })
-    y += Math.ceil(row.panels.length / 3) * 8
-  }
-  return {
-    uid: 'obs-agent',
-    title: 'Agent service',
-    tags: ['obs', 'agent', 'fastify'],
-    timezone: 'browser',
-    schemaVersion: 39,
-    version: 1,
-    refresh: '10s',
-    time: { from: 'now-1h', to: 'now' },
-    templating: {
-      list: [
-        { name: 'datasource', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
-        {
-          name: 'service',
-          type: 'query',
-          datasource: DATASOURCE,
-          query: { query: 'label_values(http_requests_total, service)', refId: 'service' },
-          definition: 'label_values(http_requests_total, service)',
-          includeAll: true,
-          multi: true,
-          allValue: '.*',
-          current: { text: 'All', value: '$__all' },
-          refresh: 2
-        }
-      ]
-    },
-    annotations: { list: [] },
-    panels
-  }
+/** The dashboard as Grafana's JSON model. */
+export function agentDashboard (): Record<string, unknown> {
+  return buildDashboard(AGENT_DASHBOARD)
 }

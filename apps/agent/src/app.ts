@@ -48,7 +48,7 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
     logger: logger ?? loggerOptions({ serviceName: config.serviceName, environment: config.environment })
   })
 
-  await app.register(metrics, { defaultLabels: { service: config.serviceName, environment: config.environment } })
+  await app.register(metrics, { defaultLabels: { service: config.serviceName, environment: config.environment }, diskPaths: config.diskPaths })
   await app.register(tracing, { traceIdHeader: 'x-trace-id' })
   // The shutdown budget: the drain, then the longest request (a waiting POST), then a margin.
   await app.register(health, {

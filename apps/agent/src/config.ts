@@ -36,6 +36,8 @@ export interface AgentConfig {
   alertFor: Duration
   seed: number | undefined
   drainDelayMs: number
+  /** Paths whose filesystem's size, free and used space are metrics (`disk_*_bytes`). */
+  diskPaths: string[]
 }
 
 function number (env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -71,6 +73,7 @@ export function readConfig (env: NodeJS.ProcessEnv = process.env): AgentConfig {
     alertWindow: (env.ALERT_WINDOW ?? '5m') as Duration,
     alertFor: (env.ALERT_FOR ?? '2m') as Duration,
     seed: env.SEED === undefined ? undefined : number(env, 'SEED', 0),
-    drainDelayMs: number(env, 'DRAIN_DELAY_MS', 5000)
+    drainDelayMs: number(env, 'DRAIN_DELAY_MS', 5000),
+    diskPaths: (env.DISK_PATHS ?? '/').split(',').map((path) => path.trim()).filter((path) => path !== '')
   }
 }

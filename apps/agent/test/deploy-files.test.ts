@@ -105,13 +105,22 @@ test('the Kubernetes manifests and the compose file are valid YAML whose probes 
   t.equal(await read('deploy/alertmanager/slack-webhook-url'), 'http://alert-receiver:9099/slack\n')
 })
 
-test('the Grafana dashboard is valid JSON with a query on every panel', async (t) => {
-  const dashboard = JSON.parse(await read('deploy/grafana/dashboards/agent.json'))
-  const panels = dashboard.panels.filter((p: { type: string }) => p.type !== 'row')
-  t.ok(panels.length >= 20)
-  for (const panel of panels) t.ok(panel.targets.length > 0 && panel.targets.every((target: { expr: string }) => target.expr.length > 0), panel.title)
-  const titles = panels.map((p: { title: string }) => p.title).join(' | ')
-  for (const topic of ['Request rate', 'Error ratio', 'Duration p95', 'Tokens', 'Cost', 'Model latency', 'Tool', 'Cache hit', 'Queue size', 'Checks up', 'Burn rate', 'Error budget']) {
-    t.match(titles, topic)
+test('the Grafana dashboards are valid JSON with a query on every panel, and cover what seeds 002 and 003 ask for', async (t) => {
+  const panelsOf = async (file: string): Promise<Array<{ type: string, title: string, targets: Array<{ expr: string, format?: string }> }>> =>
+    JSON.parse(await read(`deploy/grafana/dashboards/${file}`)).panels.filter((p: { type: string }) => p.type !== 'row')
+  const agent = await panelsOf('agent.json')
+  const overview = await panelsOf('overview.json')
+  for (const panel of [...agent, ...overview]) t.ok(panel.targets.length > 0 && panel.targets.every((target) => target.expr.length > 0), panel.title)
+  const titles = agent.map((p) => p.title)
+  for (const topic of ['Request rate', 'Error ratio', 'Duration p95', 'Tokens', 'Cost', 'Model latency', 'Tool', 'Cache hit', 'Cache size', 'Queue size', 'Checks up', 'Burn rate', 'Error budget',
+    'Calls by agent', 'Success ratio by agent', 'Task duration p95 by type', 'CPU', 'Uptime', 'Disk used', 'Disk free', 'Alert list']) {
+    t.ok(titles.some((title) => title.startsWith(topic)), `agent dashboard: ${topic}`)
   }
+  const heatmap = agent.find((p) => p.title === 'Quality score distribution')!
+  t.equal(heatmap.type, 'heatmap')
+  t.equal(heatmap.targets[0]!.format, 'heatmap')
+  t.match(heatmap.targets[0]!.expr, /^sum by \(le\) \(increase\(agent_quality_score_bucket/)
+  t.same(agent.filter((p) => p.type === 'table').map((p) => [p.title, p.targets[0]!.format]), [['Alert list', 'table']])
+  t.same(overview.map((p) => p.title), ['Instances up', 'Request rate', 'Error ratio (5xx)', 'Duration p95', 'CPU', 'Resident memory', 'Alerts firing by service', 'Alert list'])
+  t.ok(overview.every((p) => p.targets.every((target) => /by \((job|service|le, service)\b|by \(service,/.test(target.expr))), 'the overview is by service (or scrape job)')
 })

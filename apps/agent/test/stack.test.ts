@@ -4,6 +4,7 @@ import { waitFor } from '@obs/test-support/wait-for'
 import { prometheusRules } from '../src/alert-rules.js'
 import { SimulatedProvider } from '../src/llm/simulated-provider.js'
 import { dashboardQueries } from '../scripts/dashboard.js'
+import { overviewQueries } from '../scripts/overview-dashboard.js'
 import { runLoad } from '../scripts/load.js'
 import { startStack } from '../scripts/stack.js'
 
@@ -78,8 +79,8 @@ test('the whole stack: Prometheus scrapes, loads the exported rules, fires on in
   }, 60_000)
   t.equal(notified.labels.team, 'agent')
 
-  // Every query of the Grafana dashboard runs against this Prometheus and returns data.
-  for (const query of dashboardQueries()) {
+  // Every query of the Grafana dashboards runs against this Prometheus and returns data.
+  for (const query of [...dashboardQueries(), ...overviewQueries()]) {
     const promql = query.replaceAll('$__rate_interval', '1m').replaceAll('$service', '.*')
     const result = await prometheus.query(promql)
     t.ok(result.some((sample) => Number.isFinite(Number(sample.value[1]))), `dashboard query returns a number: ${query}`)

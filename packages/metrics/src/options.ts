@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { Registry } from '@prometheus-io/client'
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from './buckets.js'
+import { resolveDiskPaths } from './disk-metrics.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
 
@@ -41,6 +42,8 @@ export interface MetricsPluginOptions {
   auth?: MetricsAuth
   /** The window of the JSON summary's rates and quantiles, in seconds. */
   summaryWindowSeconds?: number
+  /** Absolute paths whose filesystem's size, free and used space are measured at scrape time. */
+  diskPaths?: string[]
 }
 
 export interface ResolvedOptions {
@@ -60,6 +63,7 @@ export interface ResolvedOptions {
   agentMetrics: boolean
   auth: MetricsAuth | undefined
   summaryWindowSeconds: number
+  diskPaths: readonly string[]
 }
 
 export const defaults = Object.freeze({
@@ -76,7 +80,8 @@ export const defaults = Object.freeze({
   exclude: [],
   maxLabelSets: 2000,
   agentMetrics: true,
-  summaryWindowSeconds: 60
+  summaryWindowSeconds: 60,
+  diskPaths: []
 })
 
 /** Labels of the request metrics: a default label of the same name would shadow them. */
@@ -112,7 +117,8 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
     defaultLabels: resolveDefaultLabels(o.defaultLabels),
     buckets: validateBuckets(o.buckets, 'buckets'),
     sizeBuckets: validateBuckets(o.sizeBuckets, 'sizeBuckets'),
-    auth: resolveAuth(o.auth)
+    auth: resolveAuth(o.auth),
+    diskPaths: resolveDiskPaths(o.diskPaths)
   }
 }
 

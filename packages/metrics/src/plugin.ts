@@ -5,6 +5,7 @@ import { AgentMetrics } from './agent-metrics.js'
 import { createAppMetrics, type AppMetrics } from './app-metrics.js'
 import { authHook } from './auth.js'
 import { OverflowCounter } from './cardinality.js'
+import { registerDiskMetrics } from './disk-metrics.js'
 import { DuplicateMetricError, InvalidOptionError } from './errors.js'
 import { CONTENT_TYPE, negotiateFormat } from './negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
@@ -63,6 +64,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
 
   if (o.processMetrics) registerProcessMetrics(registry, prefix)
+  if (o.diskPaths.length > 0) registerDiskMetrics(appMetrics, o.diskPaths)
 
   const table = new SeriesTable({
     durationBuckets: o.buckets,
