@@ -112,8 +112,6 @@ export async function startStack (options: StackOptions = {}): Promise<Stack> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { startTracing } = await import('../src/tracing-setup.js')
-  const tracing = startTracing(readConfig())
   const stack = await startStack({
     agentPort: Number(process.env.PORT ?? 3000),
     prometheusPort: 9090,
@@ -131,7 +129,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     'stop:         Ctrl-C'
   ].join('\n'))
   const shutdown = (): void => {
-    stack.stop().then(() => tracing.shutdown()).then(() => process.exit(0), () => process.exit(1))
+    stack.stop().then(() => process.exit(0), () => process.exit(1))
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)

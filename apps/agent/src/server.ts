@@ -2,11 +2,8 @@
 // endpoint is set; metrics on /metrics; probes on /health/*; alerts on /alerts.
 import { buildAgentApp } from './app.js'
 import { readConfig } from './config.js'
-import { startTracing } from './tracing-setup.js'
 
 const config = readConfig()
-const tracing = startTracing(config)
 const app = await buildAgentApp({ config })
-app.addHook('onClose', async () => { await tracing.shutdown() })
 await app.listen({ port: config.port, host: config.host })
 app.log.info(`agent ready on :${config.port}: POST /tasks {"query":"…"} (?wait=true to wait for the answer); GET /tasks, /metrics, /metrics/summary, /health/ready, /alerts`)

@@ -193,3 +193,13 @@ test('a critic that fails leaves the answer unscored, and the task completed', a
   t.equal(s.get('agent_llm_calls_total{agent="critic",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'retried once')
   t.equal(s.get('agent_quality_score_count{service="agent",environment="dev"}'), 0)
 })
+
+test('one @obs/setup call: every part, the service name on the metrics, disk space of DISK_PATHS', async (t) => {
+  const { app } = await buildTestApp({ diskPaths: ['/'] })
+  t.teardown(() => app.close())
+  t.same(app.obsSetup.registered.filter((part) => part !== 'console'), ['metrics', 'tracing', 'health', 'alerts'])
+  t.equal(app.obsSetup.serviceName, 'agent')
+  const s = samples((await app.inject('/metrics')).body)
+  t.ok(s.get('disk_free_bytes{path="/",service="agent",environment="dev"}')! > 0)
+  t.ok(s.get('disk_size_bytes{path="/",service="agent",environment="dev"}')! >= s.get('disk_free_bytes{path="/",service="agent",environment="dev"}')!)
+})
