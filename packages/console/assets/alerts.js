@@ -1,0 +1,87 @@
+/* global fetch */
+// Alerts: the active ones with their state, acknowledging through @obs/alerts' own route (and so
+// its auth), the history, the rules with their state and errors, and the engine's evaluations.
+import { alertsPath, api, el, formatTime, formatValue, main, missingNote, poll, show } from './common.js'
+
+const note = el('div')
+const active = el('section', { class: 'panel', id: 'active' })
+const rules = el('section', { class: 'panel', id: 'rules' })
+const past = el('section', { class: 'panel', id: 'history' })
+show(main, note, active, rules, past)
+/** The token @obs/alerts asks for (ackAuth), kept in this page only. */
+let token
+
+const badge = (text, kind = text) => el('span', { class: `badge ${kind}` }, text)
+const iso = (text) => text === null ? null : Date.parse(text)
+
+async function acknowledge (alert, button, message) {
+  button.disabled = true
+  const headers = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const response = await fetch(`${alertsPath}/${alert.fingerprint}/ack`, { method: 'POST', headers, body: JSON.stringify({ by: 'console' }) })
+  button.disabled = false
+  if (response.status === 401) {
+    token = undefined
+    show(message, tokenForm(alert, button, message))
+    return
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}))
+    show(message, el('span', { class: 'error' }, body.message ?? `acknowledging failed: ${response.status}`))
+    return
+  }
+  show(message)
+  await refresh()
+}
+
+function tokenForm (alert, button, message) {
+  const input = el('input', { type: 'password', name: 'token', placeholder: 'alerts token', 'aria-label': 'Token to acknowledge alerts', required: true })
+  return el('form', { class: 'token', onsubmit: (e) => { e.preventDefault(); token = input.value; acknowledge(alert, button, message) } },
+    el('span', { class: 'error' }, 'Acknowledging needs the alerts token. '), input, el('button', { type: 'submit' }, 'Acknowledge'))
+}
+
+function alertRow (alert, withAck) {
+  const message = el('div', { class: 'ack-message' })
+  const button = el('button', { type: 'button', class: 'ack' }, 'Acknowledge')
+  button.addEventListener('click', () => { acknowledge(alert, button, message) })
+  const state = alert.acknowledged ? [badge(alert.state), ' ', badge(`acknowledged by ${alert.acknowledged.by}`, 'acknowledged')] : [badge(alert.state)]
+  return el('tr', { dataset: { fingerprint: alert.fingerprint }, class: `state-${alert.state}` },
+    el('td', {}, alert.name), el('td', { class: 'state' }, state), el('td', {}, badge(alert.severity)),
+    el('td', {}, alert.annotations.summary ?? ''), el('td', { class: 'num' }, alert.value === null ? '–' : formatValue(alert.value)),
+    el('td', {}, formatTime(iso(alert.activeAt))),
+    withAck ? el('td', {}, alert.acknowledged || alert.state === 'resolved' ? '' : [button, message]) : el('td', {}, formatTime(iso(alert.endsAt))))
+}
+
+function alertTable (alerts, withAck, empty) {
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'alerts' },
+    el('thead', {}, el('tr', {}, ['Alert', 'State', 'Severity', 'Summary', 'Value', 'Since', withAck ? '' : 'Resolved'].map((h) => el('th', {}, h)))),
+    el('tbody', {}, alerts.length === 0 ? el('tr', {}, el('td', { colspan: 7, class: 'dim' }, empty)) : alerts.map((a) => alertRow(a, withAck)))))
+}
+
+async function refresh () {
+  const body = await api('alerts')
+  if (body.missing) {
+    show(note, missingNote(body.missing))
+    show(active); show(rules); show(past)
+    return
+  }
+  show(note)
+  show(active, el('h2', {}, 'Active alerts'), alertTable(body.active, true, 'No alert is pending or firing.'))
+  const evaluations = body.evaluations
+  show(rules, el('h2', {}, 'Rules'),
+    el('p', { class: 'dim' }, evaluations === null
+      ? 'The engine has not reported evaluations (its metrics are not in the registry).'
+      : `${evaluations.count} evaluations so far${evaluations.meanSeconds === null ? '' : `, ${(evaluations.meanSeconds * 1000).toFixed(1)} ms each on average`}.`),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'rules' },
+      el('thead', {}, el('tr', {}, ['Rule', 'Severity', 'State', 'For', 'Expression', 'Failed evaluations'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, [
+        ...body.rules.map((r) => el('tr', { class: r.errors > 0 ? 'error' : '' },
+          el('td', {}, r.name), el('td', {}, r.severity ? badge(r.severity) : '–'), el('td', {}, badge(r.state)), el('td', {}, r.for ?? '0s'),
+          el('td', {}, el('code', {}, r.expr)), el('td', { class: 'num' }, r.errors))),
+        ...body.customRules.map((r) => el('tr', { class: r.errors > 0 ? 'error' : '' },
+          el('td', {}, r.name), el('td', {}, '–'), el('td', {}, '–'), el('td', {}, '–'), el('td', { class: 'dim' }, `custom check (${r.reason})`), el('td', { class: 'num' }, r.errors)))
+      ]))))
+  show(past, el('h2', {}, 'History'), alertTable(body.history, false, 'No alert has resolved yet.'))
+}
+
+poll(refresh, 5000)
