@@ -2,6 +2,8 @@
 // person would, and a screenshot of each saved to docs/ for the README.
 import { fileURLToPath } from 'node:url'
 import { test } from 'tap'
+import Fastify from 'fastify'
+import obsConsole from '../src/index.js'
 import { launchBrowser } from './browser.js'
 import { buildTestApp, load } from './helpers.js'
 
@@ -113,4 +115,25 @@ test('the console in a browser', async (t) => {
   })
 
   t.same(errors, [], 'no error in the page')
+})
+
+test('with no other @obs plugin, each view says what is missing', async (t) => {
+  const app = Fastify()
+  await app.register(obsConsole, { env: {} })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const browser = await launchBrowser()
+  t.teardown(async () => {
+    await browser.close()
+    await app.close()
+  })
+  const page = await browser.context.newPage()
+  await page.goto(`${base}/obs/`)
+  t.match(await page.locator('#requests .missing').innerText(), /@obs\/metrics is not registered/)
+  t.match(await page.locator('#health .missing').innerText(), /@obs\/health is not registered/)
+  t.ok(await page.locator('figure.chart').filter({ hasText: 'CPU' }).isVisible(), 'the process charts need no other plugin')
+  for (const [view, note] of [['logs', /No log store/], ['alerts', /@obs\/alerts is not registered/], ['metrics', /@obs\/metrics is not registered/]] as const) {
+    await page.goto(`${base}/obs/${view}`)
+    t.match(await page.locator('.missing').first().innerText(), note, view)
+  }
 })

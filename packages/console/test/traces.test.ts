@@ -1,5 +1,6 @@
 import { test } from 'tap'
-import { buildTestApp, traffic } from './helpers.js'
+import { runningTracingSdk } from '@obs/tracing'
+import { buildTestApp, startSdk, traffic } from './helpers.js'
 
 interface Trace { traceId: string, start: number, name: string, route: string | null, status: number | null, error: boolean, durationMs: number, spans: number }
 
@@ -76,4 +77,28 @@ test('the store is bounded: the oldest spans go first', async (t) => {
   const body = (await app.inject('/obs/api/traces')).json()
   t.equal(body.held, 10)
   t.equal(body.capacity, 10)
+})
+
+test('the span store joins the running SDK once the app is ready, and leaves it when the app closes', async (t) => {
+  startSdk()
+  const sdk = runningTracingSdk()!
+  // Count the processors the console adds and removes through the SDK's public method.
+  const add = sdk.addSpanProcessor
+  let attached = 0
+  Object.assign(sdk, {
+    addSpanProcessor (processor: Parameters<typeof add>[0]) {
+      attached++
+      const remove = add(processor)
+      return () => { attached--; remove() }
+    }
+  })
+  t.teardown(() => { Object.assign(sdk, { addSpanProcessor: add }) })
+  const { app } = await buildTestApp()
+  t.equal(attached, 0, 'not before the app is ready')
+  await app.ready()
+  t.equal(attached, 1)
+  await traffic(app, 3)
+  t.equal((await app.inject('/obs/api/traces')).json().held, 6, 'a route with a child span, twice, and a failure')
+  await app.close()
+  t.equal(attached, 0)
 })
