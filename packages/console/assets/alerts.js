@@ -1,7 +1,7 @@
 /* global fetch */
 // Alerts: the active ones with their state, acknowledging through @obs/alerts' own route (and so
 // its auth), the history, the rules with their state and errors, and the engine's evaluations.
-import { alertsPath, api, el, formatTime, formatValue, main, missingNote, poll, show } from './common.js'
+import { alertsPath, api, el, formatTime, formatValue, main, missingNote, now, poll, show } from './common.js'
 
 const note = el('div')
 const active = el('section', { class: 'panel', id: 'active' })
@@ -10,6 +10,8 @@ const past = el('section', { class: 'panel', id: 'history' })
 show(main, note, active, rules, past)
 /** The token @obs/alerts asks for (ackAuth), kept in this page only. */
 let token
+/** True while the page asks for that token: refreshing would redraw the form away. */
+let asking = false
 
 const badge = (text, kind = text) => el('span', { class: `badge ${kind}` }, text)
 const iso = (text) => text === null ? null : Date.parse(text)
@@ -22,9 +24,11 @@ async function acknowledge (alert, button, message) {
   button.disabled = false
   if (response.status === 401) {
     token = undefined
+    asking = true
     show(message, tokenForm(alert, button, message))
     return
   }
+  asking = false
   if (!response.ok) {
     const body = await response.json().catch(() => ({}))
     show(message, el('span', { class: 'error' }, body.message ?? `acknowledging failed: ${response.status}`))
@@ -37,7 +41,8 @@ async function acknowledge (alert, button, message) {
 function tokenForm (alert, button, message) {
   const input = el('input', { type: 'password', name: 'token', placeholder: 'alerts token', 'aria-label': 'Token to acknowledge alerts', required: true })
   return el('form', { class: 'token', onsubmit: (e) => { e.preventDefault(); token = input.value; acknowledge(alert, button, message) } },
-    el('span', { class: 'error' }, 'Acknowledging needs the alerts token. '), input, el('button', { type: 'submit' }, 'Acknowledge'))
+    el('span', { class: 'error' }, 'Acknowledging needs the alerts token. '), input, el('button', { type: 'submit' }, 'Acknowledge'),
+    el('button', { type: 'button', class: 'secondary', onclick: () => { asking = false; show(message); now(refresh) } }, 'Cancel'))
 }
 
 function alertRow (alert, withAck) {
@@ -59,6 +64,7 @@ function alertTable (alerts, withAck, empty) {
 }
 
 async function refresh () {
+  if (asking) return
   const body = await api('alerts')
   if (body.missing) {
     show(note, missingNote(body.missing))

@@ -54,6 +54,11 @@ export function poll (task, ms) {
   return () => { stopped = true; clearTimeout(timer) }
 }
 
+/** Runs `task` once (a filter changed); a failure shows in the header like a failed poll. */
+export function now (task) {
+  task().then(() => setStatus(''), (error) => setStatus(`update failed: ${error.message}`))
+}
+
 /** The header's status line: live, paused, or what went wrong. */
 export function setStatus (text, live = false) {
   const node = document.getElementById('live')

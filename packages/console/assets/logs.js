@@ -1,7 +1,7 @@
 /* global history, location */
 // Logs: the recent lines of the log store, filtered by level and text, each linking to its trace;
 // new lines are fetched after the last one seen.
-import { api, el, formatTime, main, missingNote, poll, query, show, traceLink } from './common.js'
+import { api, el, formatTime, main, missingNote, now, poll, query, show, traceLink } from './common.js'
 
 const MAX_ROWS = 1000
 const params = query()
@@ -19,6 +19,8 @@ show(main, el('section', { class: 'panel' }, el('h2', {}, 'Logs'), form, note, s
     el('thead', {}, el('tr', {}, ['Time', 'Level', 'Message', 'Trace'].map((h) => el('th', {}, h)))), body))))
 
 let after = -1
+/** Bumped when the filters change: an answer to an older query is dropped. */
+let generation = 0
 
 function row (line) {
   const fields = Object.keys(line.fields).length > 0
@@ -37,10 +39,12 @@ function filters () {
 }
 
 async function refresh () {
+  const mine = generation
   const search = filters()
   if (after >= 0) search.set('after', String(after))
   else search.set('limit', '200')
   const result = await api(`logs?${search}`)
+  if (mine !== generation) return
   show(note, result.missing ? missingNote(result.missing) : null)
   after = result.lastSeq
   summary.textContent = `${result.held} of ${result.capacity} lines held.`
@@ -55,8 +59,9 @@ function restart () {
   const search = filters().toString()
   history.replaceState(null, '', search ? `?${search}` : location.pathname)
   after = -1
+  generation++
   body.replaceChildren()
-  refresh()
+  now(refresh)
 }
 
 poll(refresh, 2000)

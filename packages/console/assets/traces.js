@@ -2,7 +2,7 @@
 // Traces: the recent traces of this process, searchable by route, status, duration and trace id;
 // one trace as a waterfall of its spans; a route's exemplars (its slow requests) linking to theirs.
 import {
-  api, attributeTable, el, formatMs, formatSeconds, formatTime, main, missingNote, poll, prefix, query, show, traceLink
+  api, attributeTable, el, formatMs, formatSeconds, formatTime, main, missingNote, now, poll, prefix, query, show, traceLink
 } from './common.js'
 
 const KINDS = ['internal', 'server', 'client', 'producer', 'consumer']
@@ -44,8 +44,8 @@ function showList () {
   function apply () {
     const search = filters().toString()
     history.replaceState(null, '', search ? `?${search}` : location.pathname)
-    refresh()
-    loadExemplars()
+    now(refresh)
+    now(loadExemplars)
   }
 
   async function refresh () {
@@ -86,7 +86,7 @@ function showList () {
   }
 
   route.value = wantedRoute
-  loadExemplars().catch(() => {})
+  now(loadExemplars)
   poll(refresh, 3000)
 }
 

@@ -96,8 +96,11 @@ test('the console in a browser', async (t) => {
     // ackAuth is set: the page asks for the token, then acknowledges with it.
     const token = row.locator('form.token input[name="token"]')
     await token.waitFor()
+    // Longer than the view's refresh: the form must still be there (it was redrawn away once).
+    await page.waitForTimeout(5500)
+    t.ok(await token.isVisible(), 'the token form outlives a refresh')
     await token.fill(ACK_TOKEN)
-    await row.locator('form.token button').click()
+    await row.locator('form.token button[type="submit"]').click()
     await page.locator('#active tr', { hasText: 'DiskAlmostFull' }).locator('.badge.acknowledged').waitFor()
     t.match(await page.locator('#active tr', { hasText: 'DiskAlmostFull' }).innerText(), /acknowledged by console/)
     t.equal(app.alerts.active().find((a) => a.name === 'DiskAlmostFull')?.acknowledged?.by, 'console')

@@ -2,6 +2,9 @@ import { readFamily, type Registry } from './registry-family.js'
 
 export type Quantile = (q: number, bounds: readonly number[], counts: ArrayLike<number>) => number
 
+/** The busiest routes a sample keeps: the overview's history stays small with thousands of routes. */
+export const MAX_ROUTES = 50
+
 /** One route over one sampling interval. */
 export interface RouteRate {
   method: string
@@ -70,7 +73,7 @@ export class RequestRates {
         p99: q(0.99)
       })
     }
-    return out
+    return out.sort((a, b) => b.rate - a.rate).slice(0, MAX_ROUTES)
   }
 }
 
