@@ -1,7 +1,7 @@
 /* global fetch */
 // Alerts: the active ones with their state, acknowledging through @obs/alerts' own route (and so
 // its auth), the history, the rules with their state and errors, and the engine's evaluations.
-import { alertsPath, api, el, formatTime, formatValue, main, missingNote, now, poll, show } from './common.js'
+import { alertsPath, api, el, formatTime, formatValue, main, missingNote, now, poll, prefix, show } from './common.js'
 
 const note = el('div')
 const active = el('section', { class: 'panel', id: 'active' })
@@ -63,6 +63,36 @@ function alertTable (alerts, withAck, empty) {
     el('tbody', {}, alerts.length === 0 ? el('tr', {}, el('td', { colspan: 7, class: 'dim' }, empty)) : alerts.map((a) => alertRow(a, withAck)))))
 }
 
+/**
+ * What this page saw of the engine's evaluations: @obs/alerts counts them and each rule's failures
+ * but gives no time, so when the count moves between two refreshes the page notes when, and
+ * which rules' failures moved with it.
+ */
+const seen = { count: undefined, errors: new Map(), at: null, failed: new Map() }
+
+function observe (evaluations, allRules) {
+  const errors = new Map(allRules.map((r) => [r.name, r.errors]))
+  const count = evaluations?.count
+  if (seen.count !== undefined && count !== undefined && count > seen.count) {
+    seen.at = Date.now()
+    for (const [name, n] of errors) seen.failed.set(name, n > (seen.errors.get(name) ?? 0))
+  }
+  seen.count = count
+  seen.errors = errors
+}
+
+function lastEvaluation (rule) {
+  if (!seen.failed.has(rule.name)) return el('span', { class: 'dim' }, 'not seen yet')
+  if (!seen.failed.get(rule.name)) return badge('ok', 'pass')
+  return [badge('failed', 'fail'), ' ', el('a', { href: `${prefix}logs?text=${encodeURIComponent(rule.name)}` }, 'its log lines')]
+}
+
+function ruleRow (rule, severity, state, forText, expression) {
+  return el('tr', { class: rule.errors > 0 ? 'error' : '', dataset: { rule: rule.name } },
+    el('td', {}, rule.name), el('td', {}, severity), el('td', {}, state), el('td', {}, forText), el('td', {}, expression),
+    el('td', { class: 'last' }, lastEvaluation(rule)), el('td', { class: 'num' }, rule.errors))
+}
+
 async function refresh () {
   if (asking) return
   const body = await api('alerts')
@@ -74,18 +104,17 @@ async function refresh () {
   show(note)
   show(active, el('h2', {}, 'Active alerts'), alertTable(body.active, true, 'No alert is pending or firing.'))
   const evaluations = body.evaluations
+  observe(evaluations, [...body.rules, ...body.customRules])
   show(rules, el('h2', {}, 'Rules'),
     el('p', { class: 'dim' }, evaluations === null
       ? 'The engine has not reported evaluations (its metrics are not in the registry).'
-      : `${evaluations.count} evaluations so far${evaluations.meanSeconds === null ? '' : `, ${(evaluations.meanSeconds * 1000).toFixed(1)} ms each on average`}.`),
+      : `${evaluations.count} evaluations so far${evaluations.meanSeconds === null ? '' : `, ${(evaluations.meanSeconds * 1000).toFixed(1)} ms each on average`}` +
+        (seen.at === null ? '; the next one will show here.' : `; the last one seen by this page at ${formatTime(seen.at)}.`)),
     el('div', { class: 'table-wrap' }, el('table', { class: 'rules' },
-      el('thead', {}, el('tr', {}, ['Rule', 'Severity', 'State', 'For', 'Expression', 'Failed evaluations'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Rule', 'Severity', 'State', 'For', 'Expression', 'Last evaluation', 'Failed evaluations'].map((h) => el('th', {}, h)))),
       el('tbody', {}, [
-        ...body.rules.map((r) => el('tr', { class: r.errors > 0 ? 'error' : '' },
-          el('td', {}, r.name), el('td', {}, r.severity ? badge(r.severity) : '–'), el('td', {}, badge(r.state)), el('td', {}, r.for ?? '0s'),
-          el('td', {}, el('code', {}, r.expr)), el('td', { class: 'num' }, r.errors))),
-        ...body.customRules.map((r) => el('tr', { class: r.errors > 0 ? 'error' : '' },
-          el('td', {}, r.name), el('td', {}, '–'), el('td', {}, '–'), el('td', {}, '–'), el('td', { class: 'dim' }, `custom check (${r.reason})`), el('td', { class: 'num' }, r.errors)))
+        ...body.rules.map((r) => ruleRow(r, r.severity ? badge(r.severity) : '–', badge(r.state), r.for ?? '0s', el('code', {}, r.expr))),
+        ...body.customRules.map((r) => ruleRow(r, '–', '–', '–', el('span', { class: 'dim' }, `custom check (${r.reason})`)))
       ]))))
   show(past, el('h2', {}, 'History'), alertTable(body.history, false, 'No alert has resolved yet.'))
 }

@@ -91,6 +91,9 @@ test('the console in a browser', async (t) => {
     const row = page.locator('#active tr', { hasText: 'DiskAlmostFull' })
     await row.locator('.badge.firing').waitFor()
     await page.locator('#rules tr', { hasText: 'BrokenCheck' }).waitFor()
+    // The engine evaluates every second here: the page sees the next evaluations, and which failed.
+    await page.locator('#rules tr[data-rule="BrokenCheck"] td.last .badge.fail').waitFor()
+    await page.locator('#rules tr[data-rule="HighErrorRatio"] td.last .badge.pass').waitFor()
     await shoot('alerts')
     await row.locator('button.ack').click()
     // ackAuth is set: the page asks for the token, then acknowledges with it.
