@@ -81,7 +81,7 @@ export async function traffic (app: FastifyInstance, count: number): Promise<voi
 
 /**
  * Requests over a real socket until `stop()` (or `seconds` pass): the load a page watches.
- * Bounded in time and in concurrency (4 at once).
+ * Bounded in time and in concurrency (2 at once: enough for every chart, and light on a shared machine).
  */
 export function load (base: string, seconds = 60): { stop: () => Promise<void> } {
   const until = Date.now() + seconds * 1000
@@ -94,6 +94,6 @@ export function load (base: string, seconds = 60): { stop: () => Promise<void> }
       await fetch(`${base}${path}`).then(async (r) => { await r.arrayBuffer() }, () => {})
     }
   }
-  const workers = Promise.all([worker(), worker(), worker(), worker()])
+  const workers = Promise.all([worker(), worker()])
   return { stop: async () => { state.stopped = true; await workers } }
 }
