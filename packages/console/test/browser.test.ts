@@ -1,13 +1,17 @@
 // End to end, in a real headless Chromium: the demo's plugins under load, every view opened as a
-// person would, and a screenshot of each saved to docs/ for the README.
-import { fileURLToPath } from 'node:url'
+// person would, and a screenshot of each saved: to a temporary folder, or to the folder
+// OBS_CONSOLE_SCREENSHOTS names (`OBS_CONSOLE_SCREENSHOTS=packages/console/docs` renews the README's).
+import { mkdirSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { test } from 'tap'
 import Fastify from 'fastify'
 import obsConsole from '../src/index.js'
 import { launchBrowser } from './browser.js'
 import { buildTestApp, load } from './helpers.js'
 
-const docs = fileURLToPath(new URL('../docs/', import.meta.url))
+const screenshots = resolve(process.env.OBS_CONSOLE_SCREENSHOTS ?? join(tmpdir(), 'obs-console-screenshots'))
+mkdirSync(screenshots, { recursive: true })
 const ACK_TOKEN = 'ack-s3cret'
 
 test('the console in a browser', async (t) => {
@@ -29,7 +33,11 @@ test('the console in a browser', async (t) => {
     const expected = message.text().includes('401') && /\/alerts\/[0-9a-f]{16}\/ack$/.test(message.location().url)
     if (message.type() === 'error' && !expected) errors.push(`${message.text()} (${message.location().url})`)
   })
-  const shoot = async (name: string): Promise<void> => { await page.screenshot({ path: `${docs}${name}.png` }) }
+  const shoot = async (name: string): Promise<void> => {
+    const path = join(screenshots, `${name}.png`)
+    await page.screenshot({ path })
+    t.ok(statSync(path).size > 10_000, `screenshot ${path}`)
+  }
 
   await t.test('under load, the overview\'s charts show data', async (t) => {
     await page.goto(`${base}/obs/`)
