@@ -61,7 +61,8 @@ const obsConsole: FastifyPluginAsync<ConsolePluginOptions> = async function obsC
       samplerSources.rates = new RequestRates(metrics.registry, `${metrics.prefix}http_request_duration_seconds`, quantile)
     }
     samplerSources.health = sources.health
-    for (const part of ['requests', 'health', 'traces'] as const) {
+    // What the overview cannot show; the other views ask when they are opened.
+    for (const part of ['requests', 'health'] as const) {
       const why = sources.missing(part)
       if (why !== undefined) missing[part] = why
     }
