@@ -36,6 +36,10 @@ test('a browser gets the sign-in form, and the session cookie after signing in',
   const form = (token: string, next = '/obs/logs?level=error'): InjectOptions => ({
     method: 'POST', url: '/obs/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token, next }).toString()
   })
+  const signInPage = await app.inject('/obs/login?next=/obs/alerts')
+  t.equal(signInPage.statusCode, 200)
+  t.match(signInPage.body, /name="next" value="\/obs\/alerts"/)
+
   const wrong = await app.inject(form('guess'))
   t.equal(wrong.statusCode, 401)
   t.match(wrong.body, /not the right one/)

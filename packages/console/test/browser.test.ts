@@ -151,3 +151,27 @@ test('with no other @obs plugin, each view says what is missing', async (t) => {
     t.match(await page.locator('.missing').first().innerText(), note, view)
   }
 })
+
+test('with a bearer token, a browser signs in once and every view works, live stream included', async (t) => {
+  const { app } = await buildTestApp({ console: { auth: { bearerToken: 'console-s3cret' } } })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const browser = await launchBrowser()
+  t.teardown(async () => {
+    await browser.close()
+    await app.close()
+  })
+  const page = await browser.context.newPage()
+  const response = await page.goto(`${base}/obs/logs`)
+  t.equal(response?.status(), 401)
+  await page.locator('input[name="token"]').fill('wrong')
+  await page.locator('button[type="submit"]').click()
+  await page.locator('.sign-in .error').waitFor()
+  await page.locator('input[name="token"]').fill('console-s3cret')
+  await page.locator('button[type="submit"]').click()
+  await page.waitForURL(`${base}/obs/logs`)
+  await page.locator('table.logs').waitFor()
+  await page.goto(`${base}/obs/`)
+  await page.locator('#live.on').waitFor()
+  t.equal(app.obsConsole.watchers, 1, 'the event stream passed the auth with the session cookie')
+})

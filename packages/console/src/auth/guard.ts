@@ -46,6 +46,9 @@ export function installGuard (scope: FastifyInstance, settings: GuardSettings): 
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
+  scope.get<{ Querystring: { next?: string } }>(`${prefix}login`, settings.routeOptions, async (request, reply) => {
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderSignIn(prefix, safeNext(prefix, request.query.next), false))
+  })
   scope.post<{ Body: { token?: string, next?: string } }>(`${prefix}login`, settings.routeOptions, async (request, reply) => {
     const { token, next } = request.body ?? {}
     const session = typeof token === 'string' ? credentials.signIn(token) : undefined
