@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { test } from 'tap'
 import Fastify from 'fastify'
 import obsConsole from '../src/index.js'
-import { launchBrowser } from './browser.js'
+import { openInBrowser } from './browser.js'
 import { buildTestApp, load } from './helpers.js'
 
 const screenshots = resolve(process.env.OBS_CONSOLE_SCREENSHOTS ?? join(tmpdir(), 'obs-console-screenshots'))
@@ -16,16 +16,9 @@ const ACK_TOKEN = 'ack-s3cret'
 
 test('the console in a browser', async (t) => {
   const { app } = await buildTestApp({ alerts: { ackAuth: { bearerToken: ACK_TOKEN } } })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const { base, page } = await openInBrowser(t, app)
   const traffic = load(base)
-  const browser = await launchBrowser()
-  t.teardown(async () => {
-    await traffic.stop()
-    await browser.close()
-    await app.close()
-  })
-  const page = await browser.context.newPage()
+  t.teardown(() => traffic.stop())
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
@@ -134,14 +127,7 @@ test('the console in a browser', async (t) => {
 test('with no other @obs plugin, each view says what is missing', async (t) => {
   const app = Fastify()
   await app.register(obsConsole, { env: {} })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  const browser = await launchBrowser()
-  t.teardown(async () => {
-    await browser.close()
-    await app.close()
-  })
-  const page = await browser.context.newPage()
+  const { base, page } = await openInBrowser(t, app)
   await page.goto(`${base}/obs/`)
   t.match(await page.locator('#requests .missing').innerText(), /@obs\/metrics is not registered/)
   t.match(await page.locator('#health .missing').innerText(), /@obs\/health is not registered/)
@@ -154,14 +140,7 @@ test('with no other @obs plugin, each view says what is missing', async (t) => {
 
 test('with a bearer token, a browser signs in once and every view works, live stream included', async (t) => {
   const { app } = await buildTestApp({ console: { auth: { bearerToken: 'console-s3cret' } } })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  const browser = await launchBrowser()
-  t.teardown(async () => {
-    await browser.close()
-    await app.close()
-  })
-  const page = await browser.context.newPage()
+  const { base, page } = await openInBrowser(t, app)
   const response = await page.goto(`${base}/obs/logs`)
   t.equal(response?.status(), 401)
   await page.locator('input[name="token"]').fill('wrong')

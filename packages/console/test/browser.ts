@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 /** Debian's Chromium, as the tests and CI install it. */
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
@@ -26,4 +27,15 @@ export async function launchBrowser (): Promise<{ context: BrowserContext, close
       await rm(profile, { recursive: true, force: true })
     }
   }
+}
+
+/** Serves `app` on 127.0.0.1 and opens a page in a fresh Chromium; both close when the test ends. */
+export async function openInBrowser (t: { teardown: (fn: () => Promise<void>) => void }, app: FastifyInstance): Promise<{ base: string, page: Page }> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const browser = await launchBrowser()
+  t.teardown(async () => {
+    await browser.close()
+    await app.close()
+  })
+  return { base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, page: await browser.context.newPage() }
 }
