@@ -30,7 +30,7 @@ if (process.env.OBS_BENCH_CHILD !== '1') {
 } else {
   // Every bench module exports `run({ rounds })` and returns a Markdown report.
   const benches = readdirSync(here)
-    .filter((file) => file.endsWith('.mjs') && !['run.mjs', 'harness.mjs', 'scrape.mjs'].includes(file))
+    .filter((file) => file.endsWith('.mjs') && !['run.mjs', 'harness.mjs', 'scrape.mjs', 'console-memory.mjs'].includes(file))
     .map((file) => file.slice(0, -'.mjs'.length))
     .filter((name) => only.length === 0 || only.includes(name))
   const out = new URL(`./results/node-${process.versions.node.split('.')[0]}/`, import.meta.url)

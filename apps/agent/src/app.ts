@@ -6,6 +6,7 @@ import { context } from '@opentelemetry/api'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { agentRules } from './alert-rules.js'
 import { LruCache } from './cache.js'
+import { LogStore, logTee, obsConsole } from './console.js'
 import type { AgentConfig } from './config.js'
 import { KnowledgeBase } from './knowledge-base.js'
 import type { CompletionResult, LlmProvider } from './llm/provider.js'
@@ -38,8 +39,10 @@ interface Job {
 
 /** The agent service: the four @obs plugins, the pipeline behind a queue, and the task routes. */
 export async function buildAgentApp ({ config, provider, logger, handleSignals = true }: AgentAppOptions): Promise<FastifyInstance> {
+  // The preset logger writes to stdout and into the console's log store.
+  const logs = logger === undefined ? new LogStore(2000) : undefined
   const app = Fastify({
-    logger: logger ?? loggerOptions({ serviceName: config.serviceName, environment: config.environment })
+    logger: logs === undefined ? logger : { ...loggerOptions({ serviceName: config.serviceName, environment: config.environment }), stream: logTee(logs) }
   })
 
   await app.register(metrics, { defaultLabels: { service: config.serviceName, environment: config.environment } })
@@ -58,6 +61,11 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
     notifiers: notifiers(config),
     externalUrl: config.publicUrl
   })
+  // The live page under /obs/ (off when NODE_ENV=production), and / leads to it.
+  await app.register(obsConsole, logs === undefined ? {} : { logs })
+  if (app.obsConsole.enabled) {
+    app.get('/', { config: { metrics: false, tracing: false } }, async (_request, reply) => reply.redirect(app.obsConsole.prefix))
+  }
 
   const model = provider ?? new SimulatedProvider({
     failureRate: config.llmFailureRate,

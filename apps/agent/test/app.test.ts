@@ -161,3 +161,15 @@ test('a model that does not answer in time: an UPSTREAM_TIMEOUT, retried once, w
   const s = samples((await app.inject('/metrics')).body)
   t.equal(s.get('gen_ai_client_errors_total{gen_ai_provider_name="hanging",gen_ai_request_model="sim-small",error_type="UPSTREAM_TIMEOUT",service="agent",environment="dev"}'), 2)
 })
+
+test('the console is under /obs/, / redirects there, and a task\'s trace is in it', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const root = await app.inject('/')
+  t.equal(root.statusCode, 302)
+  t.equal(root.headers.location, '/obs/')
+  t.equal((await app.inject('/obs/')).statusCode, 200)
+  const { task } = (await ask(app, 'What is 12 * 7 in requests per second?')).json()
+  const traces = (await app.inject('/obs/api/traces?route=/tasks')).json().traces as Array<{ traceId: string, spans: number }>
+  t.ok((traces.find((trace) => trace.traceId === task.traceId)?.spans ?? 0) > 1, 'the task\'s trace, pipeline spans included')
+})

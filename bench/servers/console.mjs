@@ -1,0 +1,49 @@
+// One server per variant of the console benchmark: `node console.mjs <variant>`. The @obs suite
+// is registered as the demo registers it (tracing sampling 0.1 into an exporter that drops
+// spans); the console variants add @obs/console with no page open: its span store is attached to
+// the SDK and, in the logged variant, its log store sits beside the log destination.
+import Fastify from 'fastify'
+import { createWriteStream } from 'node:fs'
+import { serveBenchProtocol } from '../harness.mjs'
+
+const variant = process.argv[2]
+const VARIANTS = ['bare', '@obs suite', '@obs suite + console', '@obs suite, logged', '@obs suite + console, logged']
+if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`)
+
+const dropExporter = { export (spans, done) { done({ code: 0 }) }, async shutdown () {}, async forceFlush () {} }
+const withConsole = variant.includes('+ console')
+const logged = variant.endsWith('logged')
+// bench does not list @obs/console among its dependencies yet: its build is loaded by path.
+const consoleModule = withConsole ? await import('../../packages/console/dist/index.js') : undefined
+
+let logger = false
+let logs
+if (logged) {
+  const { loggerOptions } = await import('@obs/tracing')
+  const devNull = createWriteStream('/dev/null')
+  logs = consoleModule === undefined ? undefined : new consoleModule.LogStore()
+  logger = { ...loggerOptions({ serviceName: 'bench', env: {} }), stream: logs === undefined ? devNull : consoleModule.logTee(logs, devNull) }
+}
+
+const app = Fastify({ logger })
+if (variant !== 'bare') {
+  const { initTracing } = await import('@obs/tracing')
+  initTracing({ serviceName: 'bench', exporter: dropExporter, sampleRatio: 0.1, instrumentations: { httpServer: false } })
+  const { default: metrics } = await import('@obs/metrics')
+  const { default: tracing } = await import('@obs/tracing')
+  const { default: health } = await import('@obs/health')
+  const { default: alerts } = await import('@obs/alerts')
+  const { agentRules } = await import('../../apps/agent/dist/src/alert-rules.js')
+  await app.register(metrics, { defaultLabels: { service: 'bench', environment: 'bench' } })
+  await app.register(tracing, { traceIdHeader: 'x-trace-id' })
+  await app.register(health, { shutdown: { signals: false } })
+  await app.register(alerts, { rules: agentRules(), interval: '15s' })
+  if (consoleModule !== undefined) await app.register(consoleModule.default, { enabled: true, ...(logs === undefined ? {} : { logs }) })
+}
+
+app.get('/users/:id', async (request) => {
+  request.log.info('user found')
+  return { id: request.params.id, name: 'Ada' }
+})
+await app.listen({ port: 0, host: '127.0.0.1' })
+serveBenchProtocol(app.server.address().port)
