@@ -12,8 +12,8 @@ if (typeof globalThis.gc !== 'function') {
 const N = 10_000
 const { initTracing, createLogger } = await import('@obs/tracing')
 const { trace } = await import('@opentelemetry/api')
-// bench does not list @obs/console among its dependencies yet: its build is loaded by path.
-const { LogStore } = await import('../packages/console/dist/index.js')
+const { LogStore } = await import('@obs/console')
+// The span store is internal (the plugin feeds it from the SDK): loaded from the build.
 const { SpanStore } = await import('../packages/console/dist/stores/span-store.js')
 
 const heap = () => {

@@ -13,8 +13,7 @@ if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`)
 const dropExporter = { export (spans, done) { done({ code: 0 }) }, async shutdown () {}, async forceFlush () {} }
 const withConsole = variant.includes('+ console')
 const logged = variant.endsWith('logged')
-// bench does not list @obs/console among its dependencies yet: its build is loaded by path.
-const consoleModule = withConsole ? await import('../../packages/console/dist/index.js') : undefined
+const consoleModule = withConsole ? await import('@obs/console') : undefined
 
 let logger = false
 let logs
