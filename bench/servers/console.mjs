@@ -5,12 +5,12 @@
 import Fastify from 'fastify'
 import { createWriteStream } from 'node:fs'
 import { serveBenchProtocol } from '../harness.mjs'
+import { registerSuite } from './obs-suite.mjs'
 
 const variant = process.argv[2]
 const VARIANTS = ['bare', '@obs suite', '@obs suite + console', '@obs suite, logged', '@obs suite + console, logged']
 if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`)
 
-const dropExporter = { export (spans, done) { done({ code: 0 }) }, async shutdown () {}, async forceFlush () {} }
 const withConsole = variant.includes('+ console')
 const logged = variant.endsWith('logged')
 const consoleModule = withConsole ? await import('@obs/console') : undefined
@@ -26,17 +26,7 @@ if (logged) {
 
 const app = Fastify({ logger })
 if (variant !== 'bare') {
-  const { initTracing } = await import('@obs/tracing')
-  initTracing({ serviceName: 'bench', exporter: dropExporter, sampleRatio: 0.1, instrumentations: { httpServer: false } })
-  const { default: metrics } = await import('@obs/metrics')
-  const { default: tracing } = await import('@obs/tracing')
-  const { default: health } = await import('@obs/health')
-  const { default: alerts } = await import('@obs/alerts')
-  const { agentRules } = await import('../../apps/agent/dist/src/alert-rules.js')
-  await app.register(metrics, { defaultLabels: { service: 'bench', environment: 'bench' } })
-  await app.register(tracing, { traceIdHeader: 'x-trace-id' })
-  await app.register(health, { shutdown: { signals: false } })
-  await app.register(alerts, { rules: agentRules(), interval: '15s' })
+  await registerSuite(app)
   if (consoleModule !== undefined) await app.register(consoleModule.default, { enabled: true, ...(logs === undefined ? {} : { logs }) })
 }
 
