@@ -1,3 +1,4 @@
+import { assertKnownOptions, isNonNegativeNumber, isPositiveNumber } from '@obs/core'
 import type { FastifyBaseLogger } from 'fastify'
 import { DuplicateCheckError, InvalidCheckError } from './errors.js'
 import { type CheckDefinition, type Probe, RegisteredCheck } from './registered-check.js'
@@ -5,7 +6,10 @@ import { type CheckDefinition, type Probe, RegisteredCheck } from './registered-
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 const PROBES: readonly Probe[] = ['live', 'ready', 'startup']
 
-const nonNegative = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0
+// Every key of a definition, so that a misspelled one (`critcal`) is an error, not a default.
+const DEFINITION_KEYS: Record<keyof CheckDefinition, true> = {
+  name: true, check: true, timeoutMs: true, critical: true, probes: true, cacheTtlMs: true, refreshIntervalMs: true
+}
 
 /** Every check of one plugin instance, validated when added and listed per probe. */
 export class CheckRegistry {
@@ -21,17 +25,18 @@ export class CheckRegistry {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new InvalidCheckError(String(name), 'the name must be 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit')
     }
+    assertKnownOptions(definition, DEFINITION_KEYS, InvalidCheckError, `${name}.`)
     if (this.checks.has(name)) throw new DuplicateCheckError(name)
     if (typeof definition.check !== 'function') throw new InvalidCheckError(name, '"check" must be a function')
     const timeoutMs = definition.timeoutMs ?? this.defaultTimeoutMs
-    if (!nonNegative(timeoutMs) || timeoutMs === 0) throw new InvalidCheckError(name, '"timeoutMs" must be a positive number')
+    if (!isPositiveNumber(timeoutMs)) throw new InvalidCheckError(name, '"timeoutMs" must be a positive number')
     if (definition.critical !== undefined && typeof definition.critical !== 'boolean') throw new InvalidCheckError(name, '"critical" must be a boolean')
     const probes = definition.probes ?? ['ready']
     if (!Array.isArray(probes) || probes.length === 0 || !probes.every((probe) => PROBES.includes(probe))) {
       throw new InvalidCheckError(name, '"probes" must be a non-empty array of "live", "ready" and "startup"')
     }
     for (const key of ['cacheTtlMs', 'refreshIntervalMs'] as const) {
-      if (definition[key] !== undefined && !nonNegative(definition[key])) throw new InvalidCheckError(name, `"${key}" must be a number of ms, 0 or more`)
+      if (definition[key] !== undefined && !isNonNegativeNumber(definition[key])) throw new InvalidCheckError(name, `"${key}" must be a number of ms, 0 or more`)
     }
 
     const check = new RegisteredCheck({

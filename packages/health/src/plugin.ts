@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin'
 import { type BodyMeta, healthJsonBody, jsonBody, wantsHealthJson } from './body.js'
 import { CheckRegistry } from './check-registry.js'
+import { AlreadyRegisteredError } from './errors.js'
 import { eventLoopStallCheck } from './event-loop-check.js'
 import { exportCheckMetrics } from './health-metrics.js'
 import { type HealthPluginOptions, resolveOptions } from './options.js'
@@ -34,6 +35,8 @@ declare module 'fastify' {
 const PROBES: readonly Probe[] = ['live', 'ready', 'startup']
 
 const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHealth (app: FastifyInstance, options: HealthPluginOptions) {
+  // Before anything is registered: a second registration would otherwise fail on a route or decorator name.
+  if (app.hasDecorator('health')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
   const checks = new CheckRegistry(o.deadlineMs, o.checkTimeoutMs, app.log)
   const lifecycle: Lifecycle = { ready: false, started: false, startupFailed: undefined, draining: false }

@@ -1,6 +1,6 @@
+import { errorType } from '@obs/core'
 import type { AppMetrics } from './app-metrics.js'
 import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, SCORE_BUCKETS, DEFAULT_DURATION_BUCKETS } from './buckets.js'
-import { errorType } from './error-type.js'
 import { finishWhenSettled } from './settle.js'
 
 /** One call to a model, in the terms of the OpenTelemetry GenAI semantic conventions. */

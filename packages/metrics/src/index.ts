@@ -14,8 +14,8 @@ export {
 } from './buckets.js'
 export { CONTENT_TYPE, negotiateFormat, type ExpositionFormat } from './negotiate.js'
 export { histogramQuantile } from './histogram-quantile.js'
-export { errorType } from './error-type.js'
+export { errorType } from '@obs/core'
 export { OVERFLOW, UNMATCHED_ROUTE } from './request-series.js'
 export {
-  DuplicateMetricError, InvalidBucketsError, InvalidLabelNameError, InvalidMetricNameError, InvalidOptionError, ReservedLabelError
+  AlreadyRegisteredError, DuplicateMetricError, InvalidBucketsError, InvalidLabelNameError, InvalidMetricNameError, InvalidOptionError, ReservedLabelError
 } from './errors.js'

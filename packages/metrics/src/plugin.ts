@@ -5,7 +5,7 @@ import { AgentMetrics } from './agent-metrics.js'
 import { createAppMetrics, type AppMetrics } from './app-metrics.js'
 import { authHook } from './auth.js'
 import { OverflowCounter } from './cardinality.js'
-import { DuplicateMetricError, InvalidOptionError } from './errors.js'
+import { AlreadyRegisteredError, DuplicateMetricError, InvalidOptionError } from './errors.js'
 import { CONTENT_TYPE, negotiateFormat } from './negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
 import { renderRegistry } from './render-registry.js'
@@ -51,6 +51,8 @@ declare module 'fastify' {
 }
 
 const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsMetrics (app: FastifyInstance, options: MetricsPluginOptions) {
+  // Before anything is decorated: a second registration would otherwise fail on an internal name.
+  if (app.hasDecorator('metrics')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
   const { registry, prefix } = o
   const overflow = new OverflowCounter()

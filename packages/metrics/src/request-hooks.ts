@@ -1,5 +1,5 @@
+import { createRouteCache, errorType, type ExcludeRule } from '@obs/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import { errorType } from './error-type.js'
 import type { ExemplarLabels } from './fixed-histogram.js'
 import { type MethodState, type SeriesTable, UNMATCHED_ROUTE } from './request-series.js'
 
@@ -10,72 +10,39 @@ export interface RequestHookOptions {
   readonly inFlight: boolean
   readonly sizes: boolean
   /** Route templates (or patterns) that are not measured. */
-  readonly exclude: ReadonlyArray<string | RegExp>
+  readonly exclude: readonly ExcludeRule[]
   /** Read on every request, so a tracing plugin can set it after registration. */
   readonly exemplars: { source: ExemplarSource | undefined }
 }
 
-// Per-route state is kept on the route's config object, which Fastify shares by every request
-// of that route: after the first request, finding it is one property read.
-const kMethodState = Symbol('obs.metrics.methodState')
-const kByMethod = Symbol('obs.metrics.byMethod')
 const kRequestState = Symbol('obs.metrics.requestState')
 const kErrorType = Symbol('obs.metrics.errorType')
 
-type RouteConfig = Record<PropertyKey, unknown> & { url?: string, method?: string | string[], metrics?: boolean }
 type MeasuredRequest = FastifyRequest & { [kRequestState]: MethodState | null, [kErrorType]: string | null }
 
 /** Adds the hooks that feed `table`: only the ones the enabled features need. */
 export function installRequestHooks (app: FastifyInstance, table: SeriesTable, options: RequestHookOptions): void {
   const { exclude, exemplars, sizes } = options
 
-  function isExcluded (route: string, config: RouteConfig): boolean {
-    if (config.metrics === false) return true
-    for (const rule of exclude) {
-      if (typeof rule === 'string' ? rule === route : rule.test(route)) return true
-    }
-    return false
-  }
-
-  function resolve (config: RouteConfig, method: string): MethodState | null {
-    const cached = config[kMethodState] as MethodState | null | undefined
-    if (cached === null) return null
-    if (cached !== undefined && cached.method === method) return cached
-    // Unmatched requests and routes with several methods: decided once per config, then one
-    // lookup by method (bounded: Fastify only routes the methods it knows).
-    let byMethod = config[kByMethod] as Map<string, MethodState> | undefined
-    if (byMethod === undefined) {
-      if (isExcluded(config.url ?? UNMATCHED_ROUTE, config)) {
-        config[kMethodState] = null
-        return null
-      }
-      byMethod = new Map()
-      config[kByMethod] = byMethod
-    }
-    let state = byMethod.get(method)
-    if (state === undefined) {
-      state = table.methodState(config.url ?? UNMATCHED_ROUTE, method)
-      byMethod.set(method, state)
-    }
-    // A route declared with one method always sees that method: one property read from now on.
-    if (cached === undefined && config.url !== undefined && config.method === method) config[kMethodState] = state
-    return state
-  }
+  // Each route's state is found from its config, shared by all its requests (see @obs/core).
+  const routes = createRouteCache({
+    name: 'obs.metrics',
+    optOut: 'metrics',
+    exclude,
+    unmatched: UNMATCHED_ROUTE,
+    create: (method, url) => table.methodState(url!, method)
+  })
+  const resolve = (request: FastifyRequest): MethodState | null => routes.get(request.routeOptions.config, request.method)
 
   // Prepares the state of routes registered after the plugin; earlier ones resolve on first use.
-  app.addHook('onRoute', (route: RouteOptions) => {
-    if (typeof route.method !== 'string') return
-    const config = { ...route.config, url: route.url, method: route.method } as RouteConfig
-    const state = resolve(config, route.method)
-    route.config = { ...route.config, [kMethodState]: state } as RouteOptions['config']
-  })
+  app.addHook('onRoute', (route: RouteOptions) => { routes.prepare(route) })
 
   app.decorateRequest(kRequestState, null)
   app.decorateRequest(kErrorType, null)
 
   if (options.inFlight) {
     app.addHook('onRequest', function measureStart (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-      const state = resolve(request.routeOptions.config as RouteConfig, request.method)
+      const state = resolve(request)
       if (state !== null) {
         state.inFlight++
         ;(request as MeasuredRequest)[kRequestState] = state
@@ -105,7 +72,7 @@ export function installRequestHooks (app: FastifyInstance, table: SeriesTable, o
     } else {
       // No onRequest ran for us: in-flight is off, the route is excluded, or an earlier
       // onRequest hook answered first (a 401 from an auth hook still counts).
-      state = resolve(request.routeOptions.config as RouteConfig, request.method)
+      state = resolve(request)
       if (state === null) return done()
     }
     const status = reply.statusCode

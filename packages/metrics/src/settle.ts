@@ -1,3 +1,5 @@
+import { isThenable } from '@obs/core'
+
 /**
  * Runs `run` and calls `finish` once it has settled: at once for a sync result or throw, when
  * the promise settles for a thenable. `finish` gets the error, or undefined and the value.
@@ -22,9 +24,4 @@ export function finishWhenSettled<R> (run: () => R, finish: (error: unknown, val
   }
   finish(undefined, result)
   return result
-}
-
-function isThenable (value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
 }

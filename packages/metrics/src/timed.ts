@@ -1,9 +1,9 @@
+import { errorType } from '@obs/core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AgentMetrics, TokenUsage } from './agent-metrics.js'
 import type { AppMetrics } from './app-metrics.js'
 import { DEFAULT_DURATION_BUCKETS } from './buckets.js'
 import { InvalidOptionError } from './errors.js'
-import { errorType } from './error-type.js'
 import { finishWhenSettled } from './settle.js'
 
 export interface TimedOptions<R> {

@@ -1,24 +1,6 @@
+import { errorType } from '@obs/core'
 import { SpanStatusCode, type Span } from '@opentelemetry/api'
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions'
-
-// Codes and names become an attribute that backends group by: keep identifier-like ones, bounded.
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/
-
-/**
- * OpenTelemetry's `error.type` of a failure: the error's code when it has one
- * (`FST_ERR_VALIDATION`, `ECONNREFUSED`), else its name (`TypeError`), else `Error`. Works on
- * anything that was thrown, not only Errors, and never throws itself.
- */
-export function errorType (error: unknown): string {
-  try {
-    if (error !== null && typeof error === 'object') {
-      const { code, name } = error as { code?: unknown, name?: unknown }
-      if (typeof code === 'string' && IDENTIFIER.test(code)) return code
-      if (typeof name === 'string' && IDENTIFIER.test(name)) return name
-    }
-  } catch {}
-  return 'Error'
-}
 
 /**
  * What `Span.recordException` accepts, from anything that was thrown: Errors as they are, other

@@ -1,6 +1,7 @@
+import { type ExcludeRule, isExcludedRoute } from '@obs/core'
 import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify'
 import { markBound, traceLogFields } from './log-fields.js'
-import { describeRoute, isExcludedRoute } from './route-state.js'
+import { describeRoute } from './route-state.js'
 import { setEarlySpan, type SpanStarter } from './server-span.js'
 
 /** Whether the app logs at all: Fastify's null logger (and a silent one) get no correlation. */
@@ -19,14 +20,14 @@ export function isLoggerEnabled (logger: FastifyBaseLogger): boolean {
  * logger, without running any hook: no hook would take over a span started then, and it would
  * never end. So the factory stops starting spans when closing begins.
  */
-export function installLogCorrelation (app: FastifyInstance, startServerSpan: SpanStarter, exclude: ReadonlyArray<string | RegExp>): void {
+export function installLogCorrelation (app: FastifyInstance, startServerSpan: SpanStarter, exclude: readonly ExcludeRule[]): void {
   let closing = false
   app.addHook('preClose', function stopEarlySpans (done) {
     closing = true
     done()
   })
   app.addHook('onRoute', function correlateRouteLogs (this: FastifyInstance, route: RouteOptions) {
-    if (isExcludedRoute(route.url, route.config, exclude)) return
+    if (isExcludedRoute(route.url, route.config?.tracing === false, exclude)) return
     const previous = route.childLoggerFactory ?? this.childLoggerFactory
     // A route with one method knows its span name now; one with several names it per request.
     const name = typeof route.method === 'string' ? describeRoute(route.method, route.url).name : undefined

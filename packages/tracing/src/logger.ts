@@ -1,3 +1,4 @@
+import { assertKnownOptions } from '@obs/core'
 import { context, trace } from '@opentelemetry/api'
 import { pino, stdSerializers, stdTimeFunctions, symbols, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import { type Env, readEnv, readPairsEnv } from './env.js'
@@ -16,6 +17,11 @@ export interface LoggerPresetOptions extends ServiceOptions {
   censor?: string
   /** Read configuration from this object instead of `process.env`. */
   env?: Env
+}
+
+// Every option, so that a misspelled one is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof LoggerPresetOptions, true> = {
+  level: true, redact: true, censor: true, env: true, serviceName: true, serviceVersion: true, environment: true
 }
 
 interface LoggedRequest {
@@ -87,6 +93,7 @@ const SERIALIZED = new Set(['req', 'res', 'err'])
  */
 export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('logger options', 'expected an object')
+  assertKnownOptions(options, OPTION_NAMES, InvalidOptionError)
   const env = options.env ?? process.env
   const level = options.level ?? readEnv(env, 'LOG_LEVEL') ?? 'info'
   if (typeof level !== 'string' || (!(level in pino.levels.values) && level !== 'silent')) {

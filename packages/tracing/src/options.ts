@@ -1,3 +1,4 @@
+import { assertKnownPluginOptions, type ExcludeRule, resolveExclude } from '@obs/core'
 import type { TracerProvider } from '@opentelemetry/api'
 import { InvalidOptionError } from './errors.js'
 
@@ -23,7 +24,7 @@ export interface TracingPluginOptions {
 
 export interface ResolvedOptions {
   tracerProvider: TracerProvider | undefined
-  exclude: ReadonlyArray<string | RegExp>
+  exclude: readonly ExcludeRule[]
   traceIdHeader: string | false
   logCorrelation: boolean
   exemplars: boolean
@@ -43,18 +44,21 @@ export const defaults = Object.freeze({
   flushTimeoutMs: 5000
 })
 
+// Every option, so that a misspelled one is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof TracingPluginOptions, true> = {
+  tracerProvider: true, exclude: true, traceIdHeader: true, logCorrelation: true, exemplars: true, flushOnClose: true, flushTimeoutMs: true
+}
+
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
 export function resolveOptions (options: TracingPluginOptions): ResolvedOptions {
+  assertKnownPluginOptions(options, OPTION_NAMES, InvalidOptionError)
   const o = { ...defaults, ...options }
   const provider = o.tracerProvider as unknown
   if (provider !== undefined && (provider === null || typeof (provider as TracerProvider).getTracer !== 'function')) {
     throw new InvalidOptionError('tracerProvider', 'expected an OpenTelemetry TracerProvider (an object with getTracer)')
-  }
-  if (!Array.isArray(o.exclude) || !o.exclude.every((rule) => typeof rule === 'string' || rule instanceof RegExp)) {
-    throw new InvalidOptionError('exclude', 'expected an array of route templates (strings) and RegExps')
   }
   const header = o.traceIdHeader as unknown
   if (header !== false && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
@@ -68,8 +72,7 @@ export function resolveOptions (options: TracingPluginOptions): ResolvedOptions 
   }
   return {
     tracerProvider: o.tracerProvider,
-    // A global or sticky RegExp remembers where it stopped: matching must not depend on history.
-    exclude: Object.freeze(o.exclude.map((rule) => typeof rule === 'string' ? rule : new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')))),
+    exclude: resolveExclude('exclude', o.exclude, InvalidOptionError),
     traceIdHeader: header === false ? false : (header as string).toLowerCase(),
     logCorrelation: o.logCorrelation,
     exemplars: o.exemplars,

@@ -1,3 +1,4 @@
+import { assertKnownOptions, isHttpUrl } from '@obs/core'
 import type { BatchSpanProcessorOptions, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace'
 import { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
 import { InvalidOptionError } from './errors.js'
@@ -79,15 +80,6 @@ const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none']
 /** The OTLP/HTTP default when an exporter is asked for by name without an endpoint. */
 const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces'
 
-function isHttpUrl (value: string): boolean {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
-}
-
 function isRatio (value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= 1
 }
@@ -150,7 +142,7 @@ function resolveExporter (options: TracingSdkOptions, env: Env): ExporterConfig 
   if (exporter !== undefined && !(EXPORTERS as readonly unknown[]).includes(exporter)) {
     throw new InvalidOptionError('exporter', 'expected "otlp", "console", "none" or a SpanExporter')
   }
-  if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !isHttpUrl(options.endpoint))) {
+  if (options.endpoint !== undefined && !isHttpUrl(options.endpoint)) {
     throw new InvalidOptionError('endpoint', 'expected an http(s) URL')
   }
   if (options.headers !== undefined && !isStringRecord(options.headers)) {
@@ -226,6 +218,7 @@ function resolveInstrumentations (options: TracingSdkOptions, env: Env): Require
   if (given !== undefined && (given === null || typeof given !== 'object')) {
     throw new InvalidOptionError('instrumentations', 'expected { httpServer, httpClient, fetch } booleans or false')
   }
+  assertKnownOptions(given, INSTRUMENTATION_NAMES, InvalidOptionError, 'instrumentations.')
   const o = (given ?? {}) as InstrumentationOptions
   for (const key of ['httpServer', 'httpClient', 'fetch'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new InvalidOptionError(`instrumentations.${key}`, 'expected a boolean')
@@ -253,9 +246,30 @@ function resolveResourceAttributes (options: TracingSdkOptions, fromEnv: Record<
   return attributes
 }
 
+// Every option, so that a misspelled one is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof TracingSdkOptions, true> = {
+  serviceName: true,
+  serviceVersion: true,
+  environment: true,
+  resourceAttributes: true,
+  endpoint: true,
+  headers: true,
+  protocol: true,
+  exporter: true,
+  spanProcessors: true,
+  sampler: true,
+  sampleRatio: true,
+  instrumentations: true,
+  ignoreIncomingPaths: true,
+  disabled: true,
+  env: true
+}
+const INSTRUMENTATION_NAMES: Record<keyof InstrumentationOptions, true> = { httpServer: true, httpClient: true, fetch: true }
+
 /** Options over `OTEL_*` variables over defaults; bad options throw coded errors, bad variables warn. */
 export function resolveSdkConfig (options: TracingSdkOptions = {}): ResolvedSdkConfig {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'expected an object')
+  assertKnownOptions(options, OPTION_NAMES, InvalidOptionError)
   const env = options.env ?? process.env
   for (const key of ['serviceName', 'serviceVersion', 'environment'] as const) {
     const value = options[key] as unknown

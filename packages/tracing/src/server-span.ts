@@ -1,6 +1,7 @@
 import { context, INVALID_TRACEID, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api'
 import { getRPCMetadata, isTracingSuppressed, RPCType, suppressTracing, type RPCMetadata } from '@opentelemetry/core'
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions'
+import type { ExcludeRule } from '@obs/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { recordFailure } from './failure.js'
@@ -52,7 +53,7 @@ export type SpanStarter = (headers: IncomingHttpHeaders, name: string, named: bo
 
 export interface ServerSpanOptions {
   readonly startServerSpan: SpanStarter
-  readonly exclude: ReadonlyArray<string | RegExp>
+  readonly exclude: readonly ExcludeRule[]
   /** Response header that carries the trace id, or false. */
   readonly traceIdHeader: string | false
   /** Give `request.log` the trace fields here when no child logger factory did. */
@@ -112,7 +113,10 @@ function discardInstrumentationSpan (active: Context): void {
 /** Adds the hooks that give every traced request exactly one server span. */
 export function installServerSpans (app: FastifyInstance, options: ServerSpanOptions): void {
   const { startServerSpan, traceIdHeader, correlateLogs } = options
-  const resolveRoute = createRouteResolver(options.exclude)
+  const routes = createRouteResolver(options.exclude)
+  const resolveRoute = (request: FastifyRequest): RouteTracing | null => routes.get(request.routeOptions.config, request.method)
+  // Routes declared from now on find their state at once; earlier ones on first use.
+  app.addHook('onRoute', function prepareRouteTracing (route) { routes.prepare(route) })
 
   app.decorateRequest(kSpan, null)
   app.decorateRequest(kContext, null)

@@ -1,3 +1,4 @@
+import { isThenable } from '@obs/core'
 import { context, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api'
 import { InvalidArgumentError } from './errors.js'
 import { recordFailure } from './failure.js'
@@ -17,10 +18,6 @@ export type WithSpanResult<R> = R extends { then: (...args: never[]) => unknown 
 export interface WithSpan {
   <R>(name: string, fn: (span: Span) => R): WithSpanResult<R>
   <R>(name: string, attributes: Attributes | undefined, fn: (span: Span) => R): WithSpanResult<R>
-}
-
-function isThenable (value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
 }
 
 export function createWithSpan (tracer: Tracer): WithSpan {

@@ -1,7 +1,7 @@
 import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
-import tracing, { defaults, type TracingPluginOptions } from '../src/index.js'
+import tracing, { defaults, loggerOptions, resolveSdkConfig, type TracingPluginOptions } from '../src/index.js'
 
 const rejects = async (t: Test, options: unknown, code: string, message?: RegExp): Promise<void> => {
   const app = Fastify()
@@ -21,6 +21,14 @@ test('bad options are coded errors at registration', async (t) => {
   await rejects(t, { flushTimeoutMs: -1 }, 'OBS_TRACING_INVALID_OPTION')
   await rejects(t, { flushTimeoutMs: 1.5 }, 'OBS_TRACING_INVALID_OPTION')
   await rejects(t, { tracerProvider: {} }, 'OBS_TRACING_INVALID_OPTION', /tracerProvider/)
+})
+
+test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {
+  await rejects(t, { traceIdHeadr: 'x-trace-id' }, 'OBS_TRACING_INVALID_OPTION', /"traceIdHeadr": unknown option; did you mean "traceIdHeader"\?/)
+  await rejects(t, { exlude: [] }, 'OBS_TRACING_INVALID_OPTION', /did you mean "exclude"/)
+  t.throws(() => resolveSdkConfig({ serviceNme: 'x', env: {} } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /"serviceNme": unknown option; did you mean "serviceName"\?/ })
+  t.throws(() => resolveSdkConfig({ instrumentations: { httpSever: false }, env: {} } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "instrumentations.httpServer"/ })
+  t.throws(() => loggerOptions({ levle: 'info', env: {} } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "level"/ })
 })
 
 test('the defaults are documented values', async (t) => {
