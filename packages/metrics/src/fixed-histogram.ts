@@ -139,12 +139,17 @@ function renderExemplar (exemplar: Exemplar): string {
   return ` # {${pairs}} ${formatValue(exemplar.value)} ${exemplar.timestamp.toFixed(3)}`
 }
 
+/** Code points as UTF-8 writes them: a surrogate pair is one, an unpaired surrogate one too (U+FFFD). */
 function runeLength (text: string): number {
   let runes = 0
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i)
-    // The second half of a surrogate pair belongs to the rune the first half started.
-    if (unit < 0xdc00 || unit > 0xdfff) runes++
+    // Only a high surrogate followed by a low one makes a pair; skip the low half then.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    runes++
   }
   return runes
 }

@@ -69,7 +69,9 @@ export class MethodState {
     let series = this.byErrorType.get(errorType)
     if (series === undefined) {
       series = this.table.addErrorSeries({ method: this.method, route: this.route, error_type: errorType })
-      this.byErrorType.set(errorType, series)
+      // Past the cap every new type shares the overflow series: remembering each type that landed
+      // there would grow without bound under a flood of distinct error types.
+      if (series !== this.table.errorOverflow) this.byErrorType.set(errorType, series)
     }
     return series
   }
