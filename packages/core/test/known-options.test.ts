@@ -4,8 +4,9 @@ import { InvalidOption } from './helpers.js'
 
 test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {
   const known = { path: true, summaryPath: true, deadlineMs: true, traceIdHeader: true, interval: true }
-  for (const [typo, meant] of [['pathh', 'path'], ['dedlineMs', 'deadlineMs'], ['traceIdHeadr', 'traceIdHeader'], ['intervall', 'interval'], ['deadlinems', 'deadlineMs'], ['ptah', 'path']]) {
-    t.throws(() => assertKnownOptions({ [typo!]: 1 }, known, InvalidOption), {
+  const typos: Array<[string, string]> = [['pathh', 'path'], ['dedlineMs', 'deadlineMs'], ['traceIdHeadr', 'traceIdHeader'], ['intervall', 'interval'], ['deadlinems', 'deadlineMs'], ['ptah', 'path']]
+  for (const [typo, meant] of typos) {
+    t.throws(() => assertKnownOptions({ [typo]: 1 }, known, InvalidOption), {
       code: 'TEST_INVALID_OPTION',
       message: `Invalid option "${typo}": unknown option; did you mean "${meant}"?`
     }, typo)
