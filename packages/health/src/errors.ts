@@ -13,3 +13,7 @@ export const DuplicateCheckError: CodedError<[string]> = createError(
 
 export const AlreadyRegisteredError: CodedError = createError(
   'OBS_HEALTH_ALREADY_REGISTERED', '@obs/health is already registered in this scope or one it inherits from: register it once, at the root', 500)
+
+// Answered to a request for one check (`GET /health/ready/:check`), never thrown at registration.
+export const UnknownCheckError: CodedError<[string, string]> = createError(
+  'OBS_HEALTH_UNKNOWN_CHECK', 'There is no health check named "%s" in the %s probe', 404)

@@ -27,6 +27,8 @@ export interface ShutdownOptions {
 export interface HealthPluginOptions {
   /** Prefix of the routes: `/health/live`, `/health/ready`, `/health/startup`. */
   prefix?: string
+  /** `GET /health` (the prefix itself) answers as readiness, for load balancers; `false` for no such route. */
+  alias?: boolean
   /** A whole probe answers within this; keep it under the probe's timeoutSeconds (1 s by default). */
   deadlineMs?: number
   /** Default timeout of one check run. */
@@ -56,6 +58,7 @@ export interface ResolvedPressure {
 
 export interface ResolvedOptions {
   prefix: string
+  alias: boolean
   deadlineMs: number
   checkTimeoutMs: number
   checks: CheckDefinition[]
@@ -69,6 +72,7 @@ export interface ResolvedOptions {
 
 export const defaults = Object.freeze({
   prefix: '/health',
+  alias: true,
   deadlineMs: 800,
   checkTimeoutMs: 500,
   checks: [] as CheckDefinition[],
@@ -83,6 +87,7 @@ export const defaults = Object.freeze({
 // Every option, so that a misspelled one is an error rather than a default silently applied.
 const OPTION_NAMES: Record<keyof HealthPluginOptions, true> = {
   prefix: true,
+  alias: true,
   deadlineMs: true,
   checkTimeoutMs: true,
   checks: true,
@@ -111,6 +116,7 @@ export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
   if (typeof o.prefix !== 'string' || (o.prefix !== '' && (!o.prefix.startsWith('/') || o.prefix.endsWith('/')))) {
     throw new InvalidOptionError('prefix', 'expected "" or a path that starts with "/" and does not end with one')
   }
+  if (typeof o.alias !== 'boolean') throw new InvalidOptionError('alias', 'expected a boolean')
   if (!isPositiveNumber(o.deadlineMs)) throw new InvalidOptionError('deadlineMs', 'expected a positive number of ms')
   if (!isPositiveNumber(o.checkTimeoutMs)) throw new InvalidOptionError('checkTimeoutMs', 'expected a positive number of ms')
   if (!Array.isArray(o.checks)) throw new InvalidOptionError('checks', 'expected an array of check definitions')
@@ -151,6 +157,8 @@ export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
 
   return {
     prefix: o.prefix,
+    // With no prefix the alias would be `/`, the app's own.
+    alias: o.alias && o.prefix !== '',
     deadlineMs: o.deadlineMs,
     checkTimeoutMs: o.checkTimeoutMs,
     checks: o.checks,

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type BodyMeta, healthJsonBody, jsonBody, wantsHealthJson } from './body.js'
+import { wantsHealthJson } from './body.js'
 import { CheckRegistry } from './check-registry.js'
 import { AlreadyRegisteredError } from './errors.js'
 import { eventLoopStallCheck } from './event-loop-check.js'
@@ -9,6 +9,7 @@ import { type HealthPluginOptions, resolveOptions } from './options.js'
 import { PROBE_PRESSURE_CONFIG, setupPressure } from './pressure.js'
 import type { ProbeReport } from './probe-report.js'
 import { type Lifecycle, ProbeEvaluator } from './probes.js'
+import { RenderedBodies } from './rendered-bodies.js'
 import type { CheckDefinition, Probe } from './registered-check.js'
 import { GracefulShutdown } from './shutdown.js'
 
@@ -16,8 +17,12 @@ import { GracefulShutdown } from './shutdown.js'
 export interface ObsHealth {
   /** Registers a check; a bad definition or a duplicate name is a coded error. */
   addCheck (definition: CheckDefinition): void
-  /** Runs a probe as its route would, without the HTTP part. */
-  probe (probe: Probe): Promise<ProbeReport>
+  /**
+   * Runs a probe as its route would, without the HTTP part; with `check`, that one check as its
+   * component route does (`OBS_HEALTH_UNKNOWN_CHECK` when the probe has no such check). Probes
+   * that ask while one runs share its report: treat it as read-only.
+   */
+  probe (probe: Probe, check?: string): Promise<ProbeReport>
   /** Readiness fails at once, other routes serve for the drain delay, then the app closes. */
   shutdown (): Promise<void>
   /** True from the start of a shutdown (or of `app.close()`). */
@@ -51,7 +56,7 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
 
   app.decorate('health', {
     addCheck: (definition: CheckDefinition) => { checks.add(definition) },
-    probe: (probe: Probe) => probes.evaluate(probe),
+    probe: (probe: Probe, check?: string) => check === undefined ? probes.evaluate(probe) : probes.component(probe, check),
     shutdown: () => shutdown.shutdown(),
     get draining () { return lifecycle.draining },
     get started () { return lifecycle.started }
@@ -85,7 +90,7 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
   })
 
   const started = Date.now()
-  const meta = (): BodyMeta => ({ version: o.version, uptimeSeconds: Math.round((Date.now() - started) / 100) / 10 })
+  const bodies = new RenderedBodies(() => ({ version: o.version, uptimeSeconds: Math.round((Date.now() - started) / 100) / 10 }))
   const showDetails = (request: FastifyRequest): boolean => {
     const { exposeDetails } = o
     if (typeof exposeDetails !== 'function') return exposeDetails === 'always'
@@ -96,24 +101,29 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
       return false
     }
   }
+  const answer = (request: FastifyRequest, reply: FastifyReply, report: ProbeReport): Buffer => {
+    const ietf = wantsHealthJson(request.headers.accept)
+    reply
+      .code(report.status === 'unhealthy' ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .type(ietf ? 'application/health+json; charset=utf-8' : 'application/json; charset=utf-8')
+    return bodies.get(report, ietf, showDetails(request))
+  }
+  // Probes stay out of the request metrics and traces (a deploy's 503s are not an outage), and
+  // through when under-pressure sheds load.
+  const config = { metrics: false, tracing: false, ...PROBE_PRESSURE_CONFIG } as Record<string, unknown>
 
   for (const probe of PROBES) {
-    app.route({
+    app.route({ method: 'GET', url: `${o.prefix}/${probe}`, config, handler: async (request, reply) => answer(request, reply, await probes.evaluate(probe)) })
+    app.route<{ Params: { check: string } }>({
       method: 'GET',
-      url: `${o.prefix}/${probe}`,
-      // Probes stay out of the request metrics and traces (a deploy's 503s are not an outage),
-      // and through when under-pressure sheds load.
-      config: { metrics: false, tracing: false, ...PROBE_PRESSURE_CONFIG } as Record<string, unknown>,
-      handler: async (request, reply) => {
-        const report = await probes.evaluate(probe)
-        const ietf = wantsHealthJson(request.headers.accept)
-        reply
-          .code(report.status === 'unhealthy' ? 503 : 200)
-          .header('cache-control', 'no-store')
-          .type(ietf ? 'application/health+json; charset=utf-8' : 'application/json; charset=utf-8')
-        return (ietf ? healthJsonBody : jsonBody)(report, showDetails(request), meta())
-      }
+      url: `${o.prefix}/${probe}/:check`,
+      config,
+      handler: async (request, reply) => answer(request, reply, await probes.component(probe, request.params.check))
     })
+  }
+  if (o.alias) {
+    app.route({ method: 'GET', url: o.prefix, config, handler: async (request, reply) => answer(request, reply, await probes.evaluate('ready')) })
   }
 }
 

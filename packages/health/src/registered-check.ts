@@ -1,6 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { CheckFunction, CheckResult } from './check-result.js'
 import { runCheck } from './run-check.js'
+import { SharedRun } from './shared-run.js'
+
+// A run that held the event loop longer than this has its result reused for REUSE_FACTOR times
+// as long: however many probes come, such a check takes about a tenth of the loop at most. A
+// check that costs less (any I/O check) runs for every probe that does not share a run.
+const BUSY_THRESHOLD_MS = 1
+const REUSE_FACTOR = 10
 
 export type Probe = 'live' | 'ready' | 'startup'
 
@@ -32,12 +39,20 @@ export interface CheckSettings {
 
 /**
  * A registered check and its results. Probes never multiply calls to the dependency:
- * concurrent probes share the run in progress, a result is reused for `cacheTtlMs`, and with
- * `refreshIntervalMs` the check runs on its own timer while probes read the last result.
+ * a check runs single-flight, synchronous or not: probes share the run in progress, and the result
+ * of a run that held the event loop (a synchronous check that builds a large result) serves for
+ * ten times as long as it held it; a call that outlived its timeout is never joined by another; a
+ * result is reused for `cacheTtlMs`; and with `refreshIntervalMs`
+ * the check runs on its own timer while probes read the last result.
  */
 export class RegisteredCheck {
   last: CheckResult | undefined
-  private running: Promise<CheckResult> | undefined
+  private readonly runs = new SharedRun<CheckResult>()
+  // How long the last result is reused for, from what its run cost the event loop.
+  private reuseMs = 0
+  // The call that timed out and has not returned: a dependency that hangs gets no second call
+  // until it answers the first, and probes get the timeout's failure at once meanwhile.
+  private hung: Promise<unknown> | undefined
   private timer: NodeJS.Timeout | undefined
 
   constructor (readonly settings: CheckSettings, private readonly log: FastifyBaseLogger) {}
@@ -47,16 +62,18 @@ export class RegisteredCheck {
     const { last } = this
     if (last !== undefined) {
       if (this.settings.refreshIntervalMs > 0) return this.staleness(last)
-      if (Date.now() - last.finishedAt < this.settings.cacheTtlMs) return last
+      if (Date.now() - last.finishedAt < Math.max(this.settings.cacheTtlMs, this.reuseMs)) return last
+      if (this.hung !== undefined) return last
     }
-    return this.running ?? this.run()
+    return this.run()
   }
 
   /** Starts the background refresh, if the check has one. */
   start (): void {
     if (this.settings.refreshIntervalMs <= 0 || this.timer !== undefined) return
     const tick = (): void => {
-      this.run().finally(() => { if (this.timer !== undefined) this.timer.refresh() })
+      const refreshed = this.hung === undefined ? this.run() : Promise.resolve()
+      refreshed.finally(() => { if (this.timer !== undefined) this.timer.refresh() })
     }
     this.timer = setTimeout(tick, this.settings.refreshIntervalMs).unref()
     if (this.last === undefined) this.run()
@@ -68,14 +85,21 @@ export class RegisteredCheck {
   }
 
   private run (): Promise<CheckResult> {
-    if (this.running !== undefined) return this.running
-    const running = runCheck(this.settings.check, this.settings.timeoutMs).then((result) => {
-      this.record(result)
-      return result
+    return this.runs.get(() => {
+      const { result, returned, busyMs } = runCheck(this.settings.check, this.settings.timeoutMs)
+      let pending = true
+      returned.then(() => {
+        pending = false
+        if (this.hung === returned) this.hung = undefined
+        const busy = busyMs()
+        this.reuseMs = busy > BUSY_THRESHOLD_MS ? busy * REUSE_FACTOR : 0
+      })
+      return result.then((outcome) => {
+        if (pending) this.hung = returned
+        this.record(outcome)
+        return outcome
+      })
     })
-    this.running = running
-    running.finally(() => { if (this.running === running) this.running = undefined })
-    return running
   }
 
   private record (result: CheckResult): void {

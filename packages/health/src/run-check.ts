@@ -1,13 +1,27 @@
+import { isThenable } from '@obs/core'
 import type { CheckFunction, CheckOutcome, CheckResult } from './check-result.js'
 
 const MAX_ERROR_LENGTH = 500
 
+export interface CheckRun {
+  /** The result, within `timeoutMs`; never rejects. */
+  readonly result: Promise<CheckResult>
+  /** Settles when the check function itself does, which after a timeout may be later, or never. */
+  readonly returned: Promise<unknown>
+  /**
+   * How long the run held the event loop, in ms, once `returned` settled: a synchronous check's
+   * call, and the reading of what a check returned (its details as JSON). The synchronous start of
+   * an async check is not counted: it is mostly setting up I/O (a first `fetch` loads undici).
+   */
+  readonly busyMs: () => number
+}
+
 /**
  * Runs a check once, bounded by `timeoutMs`. Whatever the check does — returns, throws anything
- * (not only Errors), rejects, or never settles — this resolves with a result and never rejects.
- * On timeout the check's signal is aborted so it can let go of what it holds.
+ * (not only Errors), rejects, or never settles — its result comes and never rejects. On timeout
+ * the check's signal is aborted so it can let go of what it holds.
  */
-export function runCheck (check: CheckFunction, timeoutMs: number): Promise<CheckResult> {
+export function runCheck (check: CheckFunction, timeoutMs: number): CheckRun {
   const started = performance.now()
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
@@ -19,15 +33,24 @@ export function runCheck (check: CheckFunction, timeoutMs: number): Promise<Chec
       resolve(result(started, { status: 'fail', error }))
     }, timeoutMs)
   })
+  let busyMs = 0
   const ran = (async (): Promise<CheckResult> => {
     try {
-      return result(started, interpret(await check({ signal: controller.signal })))
+      let from = performance.now()
+      let outcome = check({ signal: controller.signal })
+      if (isThenable(outcome)) {
+        outcome = await outcome
+        from = performance.now()
+      }
+      const interpreted = interpret(outcome as CheckOutcome)
+      busyMs = performance.now() - from
+      return result(started, interpreted)
     } catch (error) {
       return result(started, { status: 'fail', error: describeError(error) })
     }
   })()
 
-  return Promise.race([ran, timedOut]).finally(() => clearTimeout(timer))
+  return { result: Promise.race([ran, timedOut]).finally(() => clearTimeout(timer)), returned: ran, busyMs: () => busyMs }
 }
 
 function result (started: number, outcome: Omit<CheckResult, 'durationMs' | 'finishedAt'>): CheckResult {
