@@ -118,3 +118,24 @@ test('a hung call that returns at last lets the check run again', async (t) => {
   t.equal(calls, 2, 'called again once it returned')
   await app.close()
 })
+
+test('a synchronous check that holds the event loop is not run again for every probe that follows', async (t) => {
+  let calls = 0
+  const app = await buildApp()
+  app.health.addCheck({
+    name: 'expensive',
+    check: () => {
+      calls++
+      const until = performance.now() + 20
+      while (performance.now() < until) { /* 20 ms of CPU, as building a large result takes */ }
+      return true
+    }
+  })
+  let cheap = 0
+  app.health.addCheck({ name: 'cheap', check: () => { cheap++; return true } })
+  await app.ready()
+  for (let i = 0; i < 5; i++) t.equal((await app.inject('/health/ready')).statusCode, 200)
+  t.equal(calls, 1, 'its result serves for ten times the 20 ms it held the loop')
+  t.equal(cheap, 5, 'a cheap check still runs for every probe')
+  await app.close()
+})
