@@ -1,4 +1,5 @@
 import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api'
+import { type Discardable, kDiscarded } from './marks.js'
 
 /** A span, live or finished: anything with a span context. */
 export interface HasSpanContext {
@@ -23,9 +24,13 @@ export interface TraceLogFields {
  */
 export const kTraceFieldsBound: unique symbol = Symbol.for('@obs/tracing.traceFieldsBound') as never
 
-/** The log fields of `span`, or of the active span; undefined when there is no valid one. */
+/**
+ * The log fields of `span`, or of the active span; undefined when there is no valid one, and for
+ * a span that will never be exported (HTTP instrumentation's span of an excluded route): a trace
+ * id in a log line must lead to a trace.
+ */
 export function traceLogFields (span: HasSpanContext | undefined = trace.getSpan(context.active())): TraceLogFields | undefined {
-  if (span === undefined) return undefined
+  if (span === undefined || (span as Discardable)[kDiscarded] === true) return undefined
   const spanContext = span.spanContext()
   if (!isSpanContextValid(spanContext)) return undefined
   return {

@@ -5,7 +5,7 @@ import { type Env, readEnv, readPairsEnv } from './env.js'
 import { InvalidOptionError } from './errors.js'
 import { kTraceFieldsBound, traceLogFields } from './log-fields.js'
 import { mayHoldSecretKey, redactSecrets } from './redact-secrets.js'
-import { redactUrl } from './redact-url.js'
+import { redactUrl, redactUrlsInText } from './redact-url.js'
 import { resolveServiceInfo, type ServiceOptions } from './service-info.js'
 
 export interface LoggerPresetOptions extends ServiceOptions {
@@ -37,13 +37,23 @@ interface LoggedRequest {
 // object as it is instead of copying it.
 const NOTHING = Object.freeze({})
 
+/** Fastify's "incoming request" line: it logs the Fastify request under `req`. */
+function isFastifyRequestLine (object: object): boolean {
+  const req = (object as { req?: unknown }).req
+  return typeof req === 'object' && req !== null && 'routeOptions' in req
+}
+
 /**
  * The trace fields of the active span, for lines written anywhere inside one (a `withSpan`, an
  * outbound call, a background job). A logger that already carries them in its bindings (the
- * request loggers of the plugin) gets nothing, so no line holds a key twice.
+ * request loggers of the plugin) gets nothing, so no line holds a key twice. Neither does
+ * Fastify's "incoming request" line otherwise: it is written before the plugin has decided
+ * whether the request is traced, and the active span then may be HTTP instrumentation's span of
+ * an excluded route, which is never exported (a traced route's logger has the fields bound).
  */
-function traceMixin (_object: object, _level: number, logger?: object): object {
+function traceMixin (object: object, _level: number, logger?: object): object {
   if (logger !== undefined && (logger as Record<symbol, unknown>)[kTraceFieldsBound] === true) return NOTHING
+  if (isFastifyRequestLine(object)) return NOTHING
   const span = trace.getSpan(context.active())
   return (span === undefined ? undefined : traceLogFields(span)) ?? NOTHING
 }
@@ -105,6 +115,7 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
   }
   const censor = options.censor ?? '[Redacted]'
   if (typeof censor !== 'string') throw new InvalidOptionError('censor', 'expected a string')
+  const censorInJson = JSON.stringify(censor).slice(1, -1)
 
   const service = resolveServiceInfo(options, env, readPairsEnv(env, 'OTEL_RESOURCE_ATTRIBUTES') ?? {})
   const base: Record<string, unknown> = { pid: process.pid, 'service.name': service.name }
@@ -117,10 +128,13 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
     timestamp: stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => redactSecrets(object, censor, { skip: SERIALIZED, anyObject: true })
+      log: (object) => redactSecrets(object, censor, { skip: SERIALIZED })
     },
     mixin: traceMixin,
     mixinMergeStrategy: mergeTraceFields,
+    // The line as written: secret query parameters of any URL in it, the message included
+    // (Fastify's 404 line writes the raw URL). One search for `?` on lines without one.
+    hooks: { streamWrite: (line) => redactUrlsInText(line, censorInJson) },
     onChild: redactChildBindings(censor),
     ...(extra.length === 0 ? {} : { redact: { paths: [...extra], censor } }),
     serializers: {

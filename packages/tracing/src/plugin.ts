@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, trace, type Span, type Tracer } from '@opentelemetry/api'
+import { context, isSpanContextValid, ProxyTracerProvider, trace, type Span, type Tracer } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AlreadyRegisteredError } from './errors.js'
@@ -7,6 +7,7 @@ import { flushSpans } from './flush.js'
 import { installLogCorrelation, isLoggerEnabled } from './log-correlation.js'
 import { resolveOptions, type TracingPluginOptions } from './options.js'
 import { createSpanStarter, installServerSpans, requestSpan } from './server-span.js'
+import { runningTracingSdk } from './sdk.js'
 import { createWithSpan, type WithSpan } from './with-span.js'
 import { VERSION } from './version.js'
 
@@ -18,6 +19,13 @@ export interface ObsTracing {
   readonly withSpan: WithSpan
   /** The active span (inside a request: its server span, or the innermost `withSpan`). */
   activeSpan (): Span | undefined
+  /**
+   * Marks what follows `prefix` in the URLs of the running SDK's client spans as secret: a
+   * notifier posting to a webhook whose path is its credential calls it with the webhook's URL.
+   * The function returned unmarks it. Slack's webhook paths are secret already. Without an SDK
+   * started by `initTracing()` (or the preload) there are no such spans, and it does nothing.
+   */
+  addSecretUrlPrefix (prefix: string | URL): () => void
 }
 
 declare module 'fastify' {
@@ -36,6 +44,25 @@ declare module 'fastify' {
   }
 }
 
+// What the global tracer provider delegates to while no SDK has registered one.
+const NO_SDK = new ProxyTracerProvider().getDelegate()
+// The hint below is about the process (its global provider), so it is given once per process.
+let warnedNoSdk = false
+
+/**
+ * A plugin that traces into the global provider when nothing was registered there says so once;
+ * an SDK turned off on purpose (`OTEL_SDK_DISABLED=true`) is not a mistake.
+ */
+function warnWithoutSdk (): void {
+  if (warnedNoSdk || runningTracingSdk() !== undefined) return
+  const global = trace.getTracerProvider() as Partial<ProxyTracerProvider>
+  if (typeof global.getDelegate !== 'function' || global.getDelegate() !== NO_SDK) return
+  warnedNoSdk = true
+  process.emitWarning('@obs/tracing is registered but no OpenTelemetry SDK is started: no span will be recorded or exported. ' +
+    'Call initTracing() before the app serves, start the app with --import @obs/tracing/register, or pass tracerProvider.',
+  { code: 'OBS_TRACING_NO_SDK' })
+}
+
 const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsTracing (app: FastifyInstance, options: TracingPluginOptions) {
   if (app.hasDecorator('tracing')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
@@ -49,7 +76,8 @@ const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsT
   const api: ObsTracing = {
     tracer,
     withSpan: createWithSpan(tracer),
-    activeSpan: () => trace.getSpan(context.active())
+    activeSpan: () => trace.getSpan(context.active()),
+    addSecretUrlPrefix: (prefix) => runningTracingSdk()?.addSecretUrlPrefix(prefix) ?? (() => {})
   }
   app.decorate('tracing', api)
   app.decorateRequest('span', {
@@ -64,6 +92,8 @@ const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsT
     }
   })
 
+  // At onReady, not now: an SDK started after the plugin was registered is found by then.
+  if (o.tracerProvider === undefined) app.addHook('onReady', async function hintWithoutSdk () { warnWithoutSdk() })
   if (o.exemplars) linkMetricsExemplars(app)
   if (o.flushOnClose) {
     app.addHook('onClose', async function flushPendingSpans () {

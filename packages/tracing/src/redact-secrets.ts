@@ -1,5 +1,3 @@
-import { stdSerializers } from 'pino'
-
 /**
  * What a secret key ends with: credentials in headers (authorization, cookies, API keys),
  * passwords, tokens, secrets, private and access keys, credentials. Words are separated by
@@ -34,9 +32,6 @@ const SECRET_KEY = new RegExp(`(?:^|[-_. ]|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[
  */
 const MAX_DEPTH = 4
 
-// What pino's error serializer returns (an `err` key's value, the items of `aggregateErrors`).
-const SERIALIZED_ERROR = Object.getPrototypeOf(stdSerializers.err(new Error('prototype'))) as object
-
 /** The last three characters of `key`, lower-cased (for letters), as one number. */
 function ending (key: string): number {
   const n = key.length
@@ -60,20 +55,18 @@ export function mayHoldSecretKey (json: string): boolean {
 }
 
 /**
- * Objects looked into: plain ones, arrays, Errors (an HTTP client's error carries its request's
- * headers) and pino's serialized errors. Other class instances (a Fastify request, a Buffer)
- * are not, so the cost stays below what serializing the line costs anyway.
+ * Objects looked into: any, whatever its prototype. Fastify's `request.query` and
+ * `request.params` have prototypes of their own (neither `Object.prototype` nor null), and so
+ * have an HTTP client's errors that carry their request's headers. Binary data is not: its
+ * bytes have no keys worth a look.
  */
 function isInspectable (value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown
-  return proto === Object.prototype || proto === null || proto === Array.prototype || proto === SERIALIZED_ERROR || value instanceof Error
+  return !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)
 }
 
 export interface RedactOptions {
   /** Keys of the top object not to look into (their values are serialized on their own). */
   skip?: ReadonlySet<string>
-  /** Look into the top object whatever its class. */
-  anyObject?: boolean
 }
 
 /** A copy of `source` (same prototype, every own property) with `changes` applied. */
@@ -94,16 +87,21 @@ function copyWith (source: Record<string, unknown>, changes: Array<[string, unkn
   return Object.create(Object.getPrototypeOf(source) as object | null, descriptors) as Record<string, unknown>
 }
 
-function redact (value: unknown, censor: string, depth: number, skip: ReadonlySet<string> | undefined, anyObject: boolean): unknown {
-  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH || !(anyObject || isInspectable(value))) return value
+function redact (value: unknown, censor: string, depth: number, skip: ReadonlySet<string> | undefined): unknown {
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH || !isInspectable(value)) return value
   const source = value as Record<string, unknown>
   const array = Array.isArray(source)
   let changes: Array<[string, unknown]> | undefined
-  for (const key in source) {
-    if (skip?.has(key) === true) continue
-    const item = source[key]
-    const redacted = !array && item !== undefined && isSecretKey(key) ? censor : redact(item, censor, array ? depth : depth + 1, undefined, false)
-    if (redacted !== item) (changes ??= []).push([key, redacted])
+  try {
+    for (const key in source) {
+      if (skip?.has(key) === true) continue
+      const item = source[key]
+      const redacted = !array && item !== undefined && isSecretKey(key) ? censor : redact(item, censor, array ? depth : depth + 1, undefined)
+      if (redacted !== item) (changes ??= []).push([key, redacted])
+    }
+  } catch {
+    // A getter that throws (or a revoked proxy): what it guards cannot be read, so cannot leak.
+    return value
   }
   return changes === undefined ? value : copyWith(source, changes)
 }
@@ -111,8 +109,8 @@ function redact (value: unknown, censor: string, depth: number, skip: ReadonlySe
 /**
  * `value` with the values of secret keys replaced by `censor`, four objects deep. Copies only
  * what it changes: an object without secrets is returned as it is, and nothing passed in is
- * modified. Plain objects, arrays and errors are looked into (see `isInspectable`).
+ * modified. Objects of any class are looked into, binary data is not (see `isInspectable`).
  */
 export function redactSecrets<T> (value: T, censor: string, options: RedactOptions = {}): T {
-  return redact(value, censor, 0, options.skip, options.anyObject === true) as T
+  return redact(value, censor, 0, options.skip) as T
 }

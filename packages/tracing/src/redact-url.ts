@@ -34,3 +34,24 @@ export function redactUrl (url: string, censor: string): string {
   })
   return changed ? `${url.slice(0, query + 1)}${params.join('&')}${end === -1 ? '' : url.slice(end)}` : url
 }
+
+// A query parameter anywhere in text (a log line, the URL in Fastify's "Route GET:/x?token=…
+// not found" message): a name after `?` or `&`, then `=` and a value that runs to the next `&`,
+// `#`, space or quote. The value may hold JSON escapes (`\"`), so that the line's own escaping
+// cannot end it early.
+const PARAM_IN_TEXT = /([?&])([^=&#?\s"\\]+)=((?:[^&#\s"\\]|\\.)*)/g
+
+/**
+ * `text` with the values of secret query parameters replaced by `censor`, wherever a URL stands
+ * in it. Text without a `?` is returned as it is at the cost of one search.
+ */
+export function redactUrlsInText (text: string, censor: string): string {
+  if (!text.includes('?')) return text
+  return text.replace(PARAM_IN_TEXT, (param: string, separator: string, name: string) => {
+    let decoded = name
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '))
+    } catch {}
+    return isSecretParam(decoded) ? `${separator}${name}=${censor}` : param
+  })
+}

@@ -9,13 +9,14 @@ import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler,
   TraceIdRatioBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor, type TracerProvider
 } from '@opentelemetry/sdk-trace'
-import { ATTR_ERROR_TYPE, ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
+import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_FULL, ATTR_URL_PATH, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
 import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
 import { registerGlobals, unregisterGlobals } from './globals.js'
 import { type CarriesFailure, kFailure } from './marks.js'
 import { RandomFlagTracerProvider } from './random-flag.js'
+import { SecretUrlPrefixes } from './secret-urls.js'
 import { SpanProcessorList } from './span-processor-list.js'
 import { redactUrl } from './redact-url.js'
 import {
@@ -34,6 +35,11 @@ export interface TracingSdk {
    * store, for example); the function returned removes it. Discarded spans never reach it.
    */
   addSpanProcessor (processor: SpanProcessor): () => void
+  /**
+   * Marks what follows `prefix` in the URLs of client spans as secret (a webhook whose path is
+   * its credential); the function returned unmarks it. Slack's webhook paths are secret already.
+   */
+  addSecretUrlPrefix (prefix: string | URL): () => void
   /** Exports the spans still buffered. */
   forceFlush (): Promise<void>
   /** Flushes, stops exporting, removes the instrumentation and the global registrations. */
@@ -102,41 +108,58 @@ function redactQuery (query: string): string {
 }
 
 /**
- * The one rule for secrets in query strings, for every client and server span of HTTP and
- * undici instrumentation: `url.full` and `url.query` as the instrumentation recorded them, with
- * the values of secret parameters (`redactUrl`) replaced. A request hook, because it runs as the
- * span starts, on every path (a request that fails or is aborted too).
+ * The one rule for secrets in URLs, for every client and server span of HTTP and undici
+ * instrumentation: `url.full` and `url.query` as the instrumentation recorded them, with the
+ * values of secret parameters (`redactUrl`) replaced, and the path of a URL under a secret prefix
+ * (a webhook) replaced whole, in `url.path` too. A request hook, because it runs as the span
+ * starts, on every path (a request that fails or is aborted too).
  */
-function redactSpanUrls (span: Span): void {
-  const attributes = (span as Partial<ReadableSpan>).attributes
-  if (attributes === undefined) return // not recording
-  const full = attributes[ATTR_URL_FULL]
-  if (typeof full === 'string') {
-    const redacted = redactUrl(full, REDACTED)
-    if (redacted !== full) span.setAttribute(ATTR_URL_FULL, redacted)
-  }
-  const query = attributes[ATTR_URL_QUERY]
-  if (typeof query === 'string') {
-    const redacted = redactQuery(query)
-    if (redacted !== query) span.setAttribute(ATTR_URL_QUERY, redacted)
+function spanUrlRedactor (secretUrls: SecretUrlPrefixes): (span: Span) => void {
+  return function redactSpanUrls (span) {
+    const attributes = (span as Partial<ReadableSpan>).attributes
+    if (attributes === undefined) return // not recording
+    const full = attributes[ATTR_URL_FULL]
+    if (typeof full === 'string') {
+      const secretPath = secretUrls.redact(full)
+      if (secretPath !== full) {
+        span.setAttribute(ATTR_URL_FULL, secretPath)
+        if (typeof attributes[ATTR_URL_PATH] === 'string') span.setAttribute(ATTR_URL_PATH, new URL(secretPath).pathname)
+        if (typeof attributes[ATTR_URL_QUERY] === 'string') span.setAttribute(ATTR_URL_QUERY, REDACTED)
+        return
+      }
+      const redacted = redactUrl(full, REDACTED)
+      if (redacted !== full) span.setAttribute(ATTR_URL_FULL, redacted)
+    }
+    const query = attributes[ATTR_URL_QUERY]
+    if (typeof query === 'string') {
+      const redacted = redactQuery(query)
+      if (redacted !== query) span.setAttribute(ATTR_URL_QUERY, redacted)
+    }
   }
 }
 
 /**
- * HTTP instrumentation sets a failed server span's status and `error.type` once more as it ends
- * it: without the description the plugin gave it (the error's message), and with the status code
- * for the type (`500` where the plugin had `TypeError`). Put back what the plugin recorded.
+ * What HTTP instrumentation changes on a server span as it ends it, put back as the plugin had
+ * it: the name, which it writes `{method} {route}` with the raw method, where the semantic
+ * conventions want `HTTP` for a method they do not list (`HTTP /dav`, not `PROPFIND /dav`); and a
+ * failed span's status and `error.type`, which it sets without the description the plugin gave
+ * (the error's message) and with the status code for the type (`500` where the plugin had
+ * `TypeError`).
  */
-function restoreFailure (span: Span, request: object): void {
+function finishServerSpan (span: Span, request: object): void {
+  const attributes = (span as Partial<ReadableSpan>).attributes
+  const route = attributes?.[ATTR_HTTP_ROUTE]
+  if (attributes?.[ATTR_HTTP_REQUEST_METHOD] === '_OTHER' && typeof route === 'string') span.updateName(`HTTP ${route}`)
   const failure = (request as CarriesFailure)[kFailure]
   if (failure === undefined) return
   if (failure.message !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message })
   span.setAttribute(ATTR_ERROR_TYPE, failure.type)
 }
 
-function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
+function createInstrumentations (config: ResolvedSdkConfig, secretUrls: SecretUrlPrefixes): Instrumentation[] {
   const { httpServer, httpClient, fetch } = config.instrumentations
   const instrumentations: Instrumentation[] = []
+  const redactSpanUrls = spanUrlRedactor(secretUrls)
   if (httpServer || httpClient) {
     instrumentations.push(new HttpInstrumentation({
       disableIncomingRequestInstrumentation: !httpServer,
@@ -146,7 +169,7 @@ function createInstrumentations (config: ResolvedSdkConfig): Instrumentation[] {
       redactedQueryParams: [],
       redactedQueryParamsServer: [],
       requestHook: redactSpanUrls,
-      applyCustomAttributesOnSpan: restoreFailure
+      applyCustomAttributesOnSpan: finishServerSpan
     }))
   }
   if (fetch) instrumentations.push(new UndiciInstrumentation({ requestHook: redactSpanUrls }))
@@ -172,6 +195,7 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
     config,
     provider: undefined,
     addSpanProcessor: () => () => {},
+    addSecretUrlPrefix: () => () => {},
     forceFlush: async () => {},
     shutdown: async () => {
       if ((globalThis as Slot)[kRunning]?.config === config) delete (globalThis as Slot)[kRunning]
@@ -216,7 +240,8 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     spanProcessors: [processors]
   })
   registerGlobals(provider)
-  const instrumentations = createInstrumentations(config)
+  const secretUrls = new SecretUrlPrefixes()
+  const instrumentations = createInstrumentations(config, secretUrls)
   const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations })
   if (config.instrumentations.httpServer || config.instrumentations.httpClient) patchCoreHttpModules()
 
@@ -226,6 +251,7 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     config,
     provider,
     addSpanProcessor: (processor) => processors.add(processor),
+    addSecretUrlPrefix: (prefix) => secretUrls.add(prefix),
     forceFlush: () => provider.forceFlush(),
     shutdown () {
       stopping ??= (async () => {
