@@ -2,7 +2,7 @@ import { test } from 'tap'
 import { randomBytes } from 'node:crypto'
 import { flood } from '../../../test-support/flood.js'
 import { samples } from '../../../test-support/exposition.js'
-import { SeriesTable } from '../src/request-series.js'
+import { SeriesTable } from '../src/requests/series.js'
 import { buildApp, scrape, scrapeSamples } from './helpers.js'
 
 const seriesCount = (exposition: string): number => samples(exposition).size

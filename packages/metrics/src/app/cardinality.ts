@@ -1,9 +1,8 @@
-import { labelPairs } from './names.js'
-import { OVERFLOW } from './request-series.js'
-import { scalarFamily } from './request-families.js'
-import type { SelfRenderedFamily } from './self-rendered-family.js'
+import { labelPairs } from '../exposition/text-format.js'
+import { OVERFLOW } from '../names.js'
 
-interface Source {
+/** One metric whose overflow is counted: its `metric` label, and how to read its count. */
+export interface OverflowSource {
   readonly labels: Readonly<Record<string, string>>
   readonly pairs: string
   readonly read: () => number
@@ -14,17 +13,11 @@ interface Source {
  * already held its maximum number of label sets.
  */
 export class OverflowCounter {
-  private readonly sources: Source[] = []
+  readonly sources: OverflowSource[] = []
 
   track (metric: string, read: () => number): void {
     const labels = { metric }
     this.sources.push({ labels, pairs: labelPairs(labels), read })
-  }
-
-  family (prefix: string): SelfRenderedFamily {
-    return scalarFamily(`${prefix}obs_metrics_cardinality_overflow_total`, 'counter',
-      'Observations recorded in the overflow series because the metric reached its cap on label sets.',
-      () => this.sources, (source) => source.read())
   }
 }
 

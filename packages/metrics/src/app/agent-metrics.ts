@@ -1,7 +1,8 @@
 import { errorType } from '@obs/core'
 import type { AppMetrics } from './app-metrics.js'
-import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, SCORE_BUCKETS, DEFAULT_DURATION_BUCKETS } from './buckets.js'
+import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, SCORE_BUCKETS, DEFAULT_DURATION_BUCKETS } from '../buckets.js'
 import { finishWhenSettled } from './settle.js'
+import type { TokenUsage } from './timed.js'
 
 /** One call to a model, in the terms of the OpenTelemetry GenAI semantic conventions. */
 export interface LlmCall {
@@ -17,16 +18,6 @@ export interface LlmCall {
   costUsd?: number
   /** Set when the call failed; its code or name becomes `error_type`. */
   error?: unknown
-}
-
-/** Token usage read from a result, as the timing wrapper's `tokens` option returns it. */
-export interface TokenUsage {
-  model: string
-  provider?: string
-  operation?: string
-  inputTokens?: number
-  outputTokens?: number
-  costUsd?: number
 }
 
 export interface ToolCall {

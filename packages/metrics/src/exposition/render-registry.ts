@@ -1,7 +1,7 @@
 import type { Registry } from '@prometheus-io/client'
-import { isSelfRendering, type MetricObject, registryDefaultLabels, renderMetricObject } from './exposition.js'
-import { labelPairs } from './names.js'
 import type { ExpositionFormat } from './negotiate.js'
+import { isSelfRendering } from './self-rendered-family.js'
+import { labelPairs, metricObjectLines, type MetricObject, registryDefaultLabels } from './text-format.js'
 
 /**
  * Renders every family in `registry` in one format. `defaultLabels` are added to every sample
@@ -36,7 +36,7 @@ export async function renderRegistry (
       out += metric.renderExposition(format, defaults)
     } else {
       const object = collected[i]
-      if (object !== undefined) out += renderMetricObject(object, format, labels, defaults)
+      if (object !== undefined) out += metricObjectLines(object, format, labels, defaults)
     }
   }
   return format === 'openmetrics' ? `${out}# EOF\n` : out

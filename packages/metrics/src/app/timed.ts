@@ -1,10 +1,19 @@
 import { errorType } from '@obs/core'
 import type { FastifyBaseLogger } from 'fastify'
-import type { AgentMetrics, TokenUsage } from './agent-metrics.js'
 import type { AppMetrics } from './app-metrics.js'
-import { DEFAULT_DURATION_BUCKETS } from './buckets.js'
-import { InvalidOptionError } from './errors.js'
+import { DEFAULT_DURATION_BUCKETS } from '../buckets.js'
+import { InvalidOptionError } from '../errors.js'
 import { finishWhenSettled } from './settle.js'
+
+/** Token usage read from a result, as the timing wrapper's `tokens` option returns it. */
+export interface TokenUsage {
+  model: string
+  provider?: string
+  operation?: string
+  inputTokens?: number
+  outputTokens?: number
+  costUsd?: number
+}
 
 export interface TimedOptions<R> {
   /** Reads token usage from the (awaited) result; it is recorded in the GenAI token metrics. */
@@ -18,7 +27,7 @@ export type Timed = <A extends unknown[], R>(operation: string, fn: (...args: A)
  * its duration by outcome, its errors by type, how many calls are in flight and, optionally,
  * the token usage found in its result.
  */
-export function createTimed (metrics: AppMetrics, agent: () => AgentMetrics | undefined, log: FastifyBaseLogger): Timed {
+export function createTimed (metrics: AppMetrics, recordTokens: (usage: TokenUsage) => void, log: FastifyBaseLogger): Timed {
   const duration = metrics.histogram({
     name: 'operation_duration_seconds',
     help: 'Duration of timed operations in seconds, by operation and outcome (success or error).',
@@ -59,7 +68,7 @@ export function createTimed (metrics: AppMetrics, agent: () => AgentMetrics | un
         if (readTokens === undefined) return
         try {
           const usage = readTokens(value as Awaited<R>)
-          if (usage !== undefined) agent()?.recordTokens(usage)
+          if (usage !== undefined) recordTokens(usage)
         } catch (readError) {
           // A reader that fails on an odd result must not fail the call it measures.
           log.warn({ err: readError, operation }, '@obs/metrics: the tokens reader of a timed operation threw')

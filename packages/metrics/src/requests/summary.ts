@@ -1,5 +1,5 @@
 import { histogramQuantile } from './histogram-quantile.js'
-import type { RequestSeries, SeriesTable } from './request-series.js'
+import type { RequestSeries, SeriesTable } from './series.js'
 
 export interface RouteSummary {
   method: string

@@ -1,10 +1,9 @@
+import { labelPairs } from '../exposition/text-format.js'
+import { OVERFLOW } from '../names.js'
 import { FixedHistogram } from './fixed-histogram.js'
-import { labelPairs } from './names.js'
 
 /** The route label of every request that matched no route, whatever its path. */
 export const UNMATCHED_ROUTE = '__unmatched__'
-/** The value of every label of the series that takes observations over the cap. */
-export const OVERFLOW = '__overflow__'
 
 export interface SeriesLayout {
   readonly durationBuckets: readonly number[]

@@ -1,7 +1,7 @@
 import { createRouteCache, errorType, type ExcludeRule } from '@obs/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import type { ExemplarLabels } from './fixed-histogram.js'
-import { type MethodState, type SeriesTable, UNMATCHED_ROUTE } from './request-series.js'
+import type { ExemplarLabels } from '../exposition/text-format.js'
+import { type MethodState, type SeriesTable, UNMATCHED_ROUTE } from './series.js'
 
 /** Returns exemplar labels (a trace id) for a request, or undefined when it has none. */
 export type ExemplarSource = (request: FastifyRequest) => ExemplarLabels | undefined

@@ -2,10 +2,10 @@ import {
   Counter, type CounterConfiguration, Gauge, type GaugeConfiguration, Histogram, type HistogramConfiguration,
   type Registry, Summary, type SummaryConfiguration
 } from '@prometheus-io/client'
-import { validateBuckets } from './buckets.js'
+import { validateBuckets } from '../buckets.js'
+import { DuplicateMetricError, InvalidOptionError } from '../errors.js'
+import { assertLabelNames, assertMetricName } from '../names.js'
 import { capLabelSets, type OverflowCounter } from './cardinality.js'
-import { DuplicateMetricError, InvalidOptionError } from './errors.js'
-import { assertLabelNames, assertMetricName } from './names.js'
 
 /** An @prometheus-io/client configuration without `registers`: the metric goes to our registry. */
 export type MetricConfig<C> = Omit<C, 'registers'>

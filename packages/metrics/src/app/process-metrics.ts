@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Registry } from '@prometheus-io/client'
-import { DuplicateMetricError } from './errors.js'
+import { DuplicateMetricError } from '../errors.js'
 
 // Default metrics whose names `promtool check metrics` rejects are left out:
 // - three gauges with a counter's `_total` suffix, which OpenMetrics reserves for counters. Each is
