@@ -1,6 +1,6 @@
 import { assertKnownPluginOptions, type ExcludeRule, resolveExclude } from '@obs/core'
 import type { TracerProvider } from '@opentelemetry/api'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 
 export interface TracingPluginOptions {
   /** Where spans go; by default the global provider (set by `initTracing()` or the register preload). */

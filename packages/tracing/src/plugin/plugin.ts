@@ -1,15 +1,17 @@
-import { context, isSpanContextValid, ProxyTracerProvider, trace, type Span, type Tracer } from '@opentelemetry/api'
+import { context, isSpanContextValid, trace, type Span, type Tracer } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AlreadyRegisteredError } from './errors.js'
+import { AlreadyRegisteredError } from '../errors.js'
 import { linkMetricsExemplars } from './exemplars.js'
-import { flushSpans } from './flush.js'
+import { flushSpans } from '../sdk/flush.js'
 import { installLogCorrelation, isLoggerEnabled } from './log-correlation.js'
 import { resolveOptions, type TracingPluginOptions } from './options.js'
-import { createSpanStarter, installServerSpans, requestSpan } from './server-span.js'
-import { runningTracingSdk } from './sdk.js'
+import { installServerSpans, requestSpan } from './server-spans.js'
+import { createSpanStarter } from './span-starter.js'
+import { runningTracingSdk } from '../sdk/sdk.js'
+import { warnWithoutSdk } from './no-sdk-warning.js'
 import { createWithSpan, type WithSpan } from './with-span.js'
-import { VERSION } from './version.js'
+import { VERSION } from '../version.js'
 
 /** What the plugin adds to the Fastify instance as `app.tracing`. */
 export interface ObsTracing {
@@ -44,25 +46,6 @@ declare module 'fastify' {
   }
 }
 
-// What the global tracer provider delegates to while no SDK has registered one.
-const NO_SDK = new ProxyTracerProvider().getDelegate()
-// The hint below is about the process (its global provider), so it is given once per process.
-let warnedNoSdk = false
-
-/**
- * A plugin that traces into the global provider when nothing was registered there says so once;
- * an SDK turned off on purpose (`OTEL_SDK_DISABLED=true`) is not a mistake.
- */
-function warnWithoutSdk (): void {
-  if (warnedNoSdk || runningTracingSdk() !== undefined) return
-  const global = trace.getTracerProvider() as Partial<ProxyTracerProvider>
-  if (typeof global.getDelegate !== 'function' || global.getDelegate() !== NO_SDK) return
-  warnedNoSdk = true
-  process.emitWarning('@obs/tracing is registered but no OpenTelemetry SDK is started: no span will be recorded or exported. ' +
-    'Call initTracing() before the app serves, start the app with --import @obs/tracing/register, or pass tracerProvider.',
-  { code: 'OBS_TRACING_NO_SDK' })
-}
-
 const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsTracing (app: FastifyInstance, options: TracingPluginOptions) {
   if (app.hasDecorator('tracing')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
@@ -82,12 +65,12 @@ const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsT
   app.decorate('tracing', api)
   app.decorateRequest('span', {
     getter (this: FastifyRequest) {
-      return requestSpan(this)
+      return requestSpan(this)?.takenSpan
     }
   })
   app.decorateRequest('traceId', {
     getter (this: FastifyRequest) {
-      const spanContext = requestSpan(this)?.spanContext()
+      const spanContext = requestSpan(this)?.takenSpan?.spanContext()
       return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined
     }
   })

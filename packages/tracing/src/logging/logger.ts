@@ -1,12 +1,13 @@
 import { assertKnownOptions } from '@obs/core'
 import { context, trace } from '@opentelemetry/api'
 import { pino, stdSerializers, stdTimeFunctions, symbols, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import { type Env, readEnv, readPairsEnv } from './env.js'
-import { InvalidOptionError } from './errors.js'
-import { kTraceFieldsBound, traceLogFields } from './log-fields.js'
-import { mayHoldSecretKey, redactSecrets } from './redact-secrets.js'
-import { redactUrl, redactUrlsInText } from './redact-url.js'
-import { resolveServiceInfo, type ServiceOptions } from './service-info.js'
+import { type Env, readEnv, readPairsEnv } from '../sdk/env.js'
+import { InvalidOptionError } from '../errors.js'
+import { kTraceFieldsBound } from '../symbols.js'
+import { traceLogFields } from './log-fields.js'
+import { mayHoldSecretKey, redactSecrets } from '../redact/redact-secrets.js'
+import { redactUrl, redactUrlsInText } from '../redact/redact-url.js'
+import { resolveServiceInfo, type ServiceOptions } from '../sdk/service-info.js'
 
 export interface LoggerPresetOptions extends ServiceOptions {
   /** The lowest level written; default `LOG_LEVEL`, else `info`. */

@@ -14,11 +14,11 @@ import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
 import { registerGlobals, unregisterGlobals } from './globals.js'
-import { type CarriesFailure, kFailure } from './marks.js'
 import { RandomFlagTracerProvider } from './random-flag.js'
-import { SecretUrlPrefixes } from './secret-urls.js'
+import { SecretUrlPrefixes } from '../redact/secret-urls.js'
 import { SpanProcessorList } from './span-processor-list.js'
-import { redactUrl } from './redact-url.js'
+import { redactUrl } from '../redact/redact-url.js'
+import { type CarriesRequestSpan, kRequestSpan } from '../symbols.js'
 import {
   type BatchConfig, type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
 } from './sdk-config.js'
@@ -150,7 +150,7 @@ function finishServerSpan (span: Span, request: object): void {
   const attributes = (span as Partial<ReadableSpan>).attributes
   const route = attributes?.[ATTR_HTTP_ROUTE]
   if (attributes?.[ATTR_HTTP_REQUEST_METHOD] === '_OTHER' && typeof route === 'string') span.updateName(`HTTP ${route}`)
-  const failure = (request as CarriesFailure)[kFailure]
+  const failure = (request as CarriesRequestSpan)[kRequestSpan]?.failure
   if (failure === undefined) return
   if (failure.message !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message })
   span.setAttribute(ATTR_ERROR_TYPE, failure.type)

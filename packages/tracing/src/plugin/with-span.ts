@@ -1,6 +1,6 @@
 import { isThenable } from '@obs/core'
 import { context, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError } from '../errors.js'
 import { recordFailure } from './failure.js'
 
 /**

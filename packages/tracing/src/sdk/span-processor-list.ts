@@ -1,13 +1,13 @@
 import type { Context } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace'
-import { type Discardable, kDiscarded } from './marks.js'
+import { type Discardable, kDiscarded } from '../symbols.js'
 
 const isDiscarded = (span: object): boolean => (span as Discardable)[kDiscarded] === true
 
 /**
  * The provider's one span processor: the exporting processors chosen at start, and readers that
  * join later (an in-process span store such as @obs/console's), which a provider built by the SDK
- * cannot take once constructed. Spans the Fastify plugin discarded (see marks.ts) reach none of
+ * cannot take once constructed. Spans the Fastify plugin discarded (see symbols.ts) reach none of
  * them. The list is replaced, never changed in place, so a span ending during `add` or a removal
  * sees one whole list.
  */

@@ -1,6 +1,7 @@
 import { errorType } from '@obs/core'
 import { SpanStatusCode, type Span } from '@opentelemetry/api'
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions'
+import type { Failure } from '../symbols.js'
 
 /**
  * What `Span.recordException` accepts, from anything that was thrown: Errors as they are, other
@@ -23,12 +24,6 @@ export function asException (error: unknown): Error | string {
   } catch {
     return 'a thrown value that cannot be described'
   }
-}
-
-/** What a failure wrote on its span: the status description, if any, and `error.type`. */
-export interface Failure {
-  readonly message: string | undefined
-  readonly type: string
 }
 
 /**

@@ -1,7 +1,7 @@
 import { assertKnownOptions, isHttpUrl } from '@obs/core'
 import type { BatchSpanProcessorOptions, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace'
 import { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 import { resolveServiceInfo, type ServiceInfo, type ServiceOptions } from './service-info.js'
 
 export type SamplerName =

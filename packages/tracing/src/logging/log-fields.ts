@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api'
-import { type Discardable, kDiscarded } from './marks.js'
+import { type Discardable, kDiscarded, kTraceFieldsBound } from '../symbols.js'
 
 /** A span, live or finished: anything with a span context. */
 export interface HasSpanContext {
@@ -16,13 +16,6 @@ export interface TraceLogFields {
    */
   trace_flags: string
 }
-
-/**
- * Set on a logger whose bindings already carry the fields (the request loggers): the preset's
- * mixin then adds nothing, so a line never holds the keys twice. A registered symbol, so that two
- * copies of this package agree on it.
- */
-export const kTraceFieldsBound: unique symbol = Symbol.for('@obs/tracing.traceFieldsBound') as never
 
 /**
  * The log fields of `span`, or of the active span; undefined when there is no valid one, and for

@@ -1,8 +1,8 @@
 import { type ExcludeRule, isExcludedRoute } from '@obs/core'
 import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify'
-import { markBound, traceLogFields } from './log-fields.js'
+import { markBound, traceLogFields } from '../logging/log-fields.js'
 import { describeRoute } from './route-state.js'
-import { setEarlySpan, type SpanStarter } from './server-span.js'
+import type { SpanStarter } from './span-starter.js'
 
 /** Whether the app logs at all: Fastify's null logger (and a silent one) get no correlation. */
 export function isLoggerEnabled (logger: FastifyBaseLogger): boolean {
@@ -35,7 +35,7 @@ export function installLogCorrelation (app: FastifyInstance, startServerSpan: Sp
       if (closing) return previous.call(this, logger, bindings, options, raw)
       const started = startServerSpan(raw.headers, name ?? raw.method ?? 'GET', name !== undefined)
       if (started === undefined) return previous.call(this, logger, bindings, options, raw)
-      setEarlySpan(raw, started)
+      started.attachTo(raw)
       const fields = traceLogFields(started.span)
       if (fields === undefined) return previous.call(this, logger, bindings, options, raw)
       const child = previous.call(this, logger, Object.assign(bindings, fields), options, raw)

@@ -1,6 +1,6 @@
 import { TraceFlags } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { requestSpan } from './server-span.js'
+import { requestSpan } from './server-spans.js'
 
 /** What @obs/metrics takes as an exemplar source (structurally: this package does not import it). */
 type ExemplarSource = (request: FastifyRequest) => Readonly<Record<string, string>> | undefined
@@ -10,7 +10,7 @@ interface MetricsApi {
 
 /** Exemplar labels of a request: its trace and span ids, only when the trace is sampled. */
 export function traceExemplar (request: FastifyRequest): { trace_id: string, span_id: string } | undefined {
-  const span = requestSpan(request)
+  const span = requestSpan(request)?.takenSpan
   if (span === undefined) return undefined
   const { traceId, spanId, traceFlags } = span.spanContext()
   // An exemplar points at a trace one can open: an unsampled trace was never exported.
