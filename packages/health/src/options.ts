@@ -1,7 +1,7 @@
 import { assertKnownOptions, assertKnownPluginOptions, isNonNegativeNumber, isPositiveNumber } from '@obs/core'
 import type { FastifyRequest } from 'fastify'
 import { InvalidOptionError } from './errors.js'
-import type { CheckDefinition } from './registered-check.js'
+import type { CheckDefinition } from './checks/registered-check.js'
 
 /** Process pressure thresholds; `false` turns one off. Sampled by @fastify/under-pressure. */
 export interface PressureOptions {

@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { wantsHealthJson } from './body.js'
-import { CheckRegistry } from './check-registry.js'
+import { CheckRegistry } from './checks/check-registry.js'
+import { eventLoopStallCheck } from './checks/event-loop-check.js'
+import type { CheckDefinition, Probe } from './checks/registered-check.js'
 import { AlreadyRegisteredError } from './errors.js'
-import { eventLoopStallCheck } from './event-loop-check.js'
 import { exportCheckMetrics } from './health-metrics.js'
 import { type HealthPluginOptions, resolveOptions } from './options.js'
 import { PROBE_PRESSURE_CONFIG, setupPressure } from './pressure.js'
-import type { ProbeReport } from './probe-report.js'
-import { type Lifecycle, ProbeEvaluator } from './probes.js'
-import { RenderedBodies } from './rendered-bodies.js'
-import type { CheckDefinition, Probe } from './registered-check.js'
+import { Lifecycle } from './lifecycle.js'
+import { wantsHealthJson } from './probes/body.js'
+import { ProbeEvaluator } from './probes/evaluator.js'
+import type { ProbeReport } from './probes/probe-report.js'
+import { RenderedBodies } from './probes/rendered-bodies.js'
 import { GracefulShutdown } from './shutdown.js'
 
 /** What the plugin adds to the Fastify instance as `app.health`. */
@@ -44,7 +45,7 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
   if (app.hasDecorator('health')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
   const checks = new CheckRegistry(o.deadlineMs, o.checkTimeoutMs, app.log)
-  const lifecycle: Lifecycle = { ready: false, started: false, startupFailed: undefined, draining: false }
+  const lifecycle = new Lifecycle()
 
   const eventLoop = o.maxEventLoopStallMs === false ? undefined : eventLoopStallCheck(o.maxEventLoopStallMs)
   if (eventLoop !== undefined) checks.add({ name: 'event-loop', check: eventLoop.check, probes: ['live'], critical: true })
@@ -70,18 +71,18 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
     startupTimer = setTimeout(() => {
       probes.tryStartup().then((started) => {
         if (started) return
-        lifecycle.startupFailed = `startup did not succeed within ${limit} ms`
+        lifecycle.failStartup(`startup did not succeed within ${limit} ms`)
         app.log.error({ startupTimeoutMs: limit }, `@obs/health: ${lifecycle.startupFailed}`)
       }, /* c8 ignore next */ () => {})
     }, limit).unref()
   }
   app.addHook('onReady', async () => {
-    lifecycle.ready = true
+    lifecycle.markReady()
     checks.start()
     exportCheckMetrics(app, checks)
     shutdown.installSignalHandlers()
   })
-  app.addHook('preClose', async () => { lifecycle.draining = true })
+  app.addHook('preClose', async () => { lifecycle.startDraining() })
   app.addHook('onClose', async () => {
     clearTimeout(startupTimer)
     checks.stop()

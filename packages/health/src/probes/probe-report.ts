@@ -1,5 +1,5 @@
-import type { CheckResult } from './check-result.js'
-import type { RegisteredCheck } from './registered-check.js'
+import type { CheckResult } from '../checks/check-result.js'
+import type { RegisteredCheck } from '../checks/registered-check.js'
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy'
 

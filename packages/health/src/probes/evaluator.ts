@@ -1,21 +1,10 @@
-import type { CheckRegistry } from './check-registry.js'
-import { UnknownCheckError } from './errors.js'
+import type { CheckRegistry } from '../checks/check-registry.js'
+import type { CheckResult } from '../checks/check-result.js'
+import type { Probe } from '../checks/registered-check.js'
+import { SharedRun } from '../checks/shared-run.js'
+import { UnknownCheckError } from '../errors.js'
+import type { Lifecycle } from '../lifecycle.js'
 import { aggregate, type CheckReport, type HealthStatus, type ProbeReport, runChecks } from './probe-report.js'
-import type { CheckResult } from './check-result.js'
-import type { Probe } from './registered-check.js'
-import { SharedRun } from './shared-run.js'
-
-/** Where the app is in its life, as the probes see it. */
-export interface Lifecycle {
-  /** Fastify's onReady has run. */
-  ready: boolean
-  /** The startup probe has passed once; it stays passed. */
-  started: boolean
-  /** Set when the startup deadline passed before startup succeeded. */
-  startupFailed: string | undefined
-  /** Shutting down: readiness fails while the rest keeps serving. */
-  draining: boolean
-}
 
 const PROBES: readonly Probe[] = ['live', 'ready', 'startup']
 const COMPONENT_STATUS: Readonly<Record<CheckResult['status'], HealthStatus>> = { pass: 'healthy', warn: 'degraded', fail: 'unhealthy' }
@@ -96,7 +85,7 @@ export class ProbeEvaluator {
     if (lifecycle.startupFailed !== undefined) return finished('startup', started, { status: 'unhealthy', reason: lifecycle.startupFailed, checks: [] })
     if (!lifecycle.ready) return finished('startup', started, { status: 'unhealthy', reason: 'the app is not ready yet', checks: [] })
     const report = await this.evaluation('startup', deadline)
-    if (report.status !== 'unhealthy' && lifecycle.startupFailed === undefined) lifecycle.started = true
+    if (report.status !== 'unhealthy') lifecycle.markStarted()
     return report
   }
 

@@ -1,6 +1,6 @@
 import { assertKnownOptions, isNonNegativeNumber, isPositiveNumber } from '@obs/core'
 import type { FastifyBaseLogger } from 'fastify'
-import { DuplicateCheckError, InvalidCheckError } from './errors.js'
+import { DuplicateCheckError, InvalidCheckError } from '../errors.js'
 import { type CheckDefinition, type Probe, RegisteredCheck } from './registered-check.js'
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
