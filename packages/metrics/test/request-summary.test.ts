@@ -1,7 +1,7 @@
 import { test } from 'tap'
-import { histogramQuantile } from '../src/histogram-quantile.js'
-import { RequestSummary } from '../src/request-summary.js'
-import { SeriesTable } from '../src/request-series.js'
+import { histogramQuantile } from '../src/requests/histogram-quantile.js'
+import { RequestSummary } from '../src/requests/summary.js'
+import { SeriesTable } from '../src/requests/series.js'
 import { buildApp } from './helpers.js'
 
 test('histogramQuantile interpolates as PromQL histogram_quantile does', async (t) => {

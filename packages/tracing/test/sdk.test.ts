@@ -3,7 +3,7 @@ import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
 import type { IncomingMessage } from 'node:http'
 import { initTracing, resolveSdkConfig, runningTracingSdk, type ResolvedSdkConfig } from '../src/index.js'
-import { createIncomingFilter } from '../src/sdk.js'
+import { createIncomingFilter } from '../src/sdk/sdk.js'
 
 /** Warnings emitted while `fn` runs (process.emitWarning is synchronous to 'warning' listeners only on nextTick). */
 async function warnings<T> (fn: () => T): Promise<{ result: T, codes: string[], messages: string[] }> {
