@@ -10,7 +10,7 @@ import type { DeliveryOptions } from './delivery/settings.js'
 import type { AlertView } from './engine/alert.js'
 import { AlertEngine, type EvaluationReport } from './engine/engine.js'
 import type { RaisedAlert } from './engine/raised.js'
-import { DuplicateRuleError, InvalidOptionError } from './errors.js'
+import { AlreadyRegisteredError, DuplicateRuleError, InvalidOptionError } from './errors.js'
 import { type ExportOptions, type ExportResult, exportRules } from './export/rule-file.js'
 import { type AlertsPluginOptions, resolveNotifier, resolveOptions } from './options.js'
 import { checkInterval, type NormalizedRule, normalizeRule, normalizeRules } from './rules/normalize.js'
@@ -66,6 +66,8 @@ declare module 'fastify' {
 const PROMETHEUS_LABELS = new Set(['job', 'instance'])
 
 const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAlerts (app: FastifyInstance, options: AlertsPluginOptions) {
+  // Before anything is registered: a second registration would otherwise fail on a metric of its own, under @obs/metrics' code.
+  if (app.hasDecorator('alerts')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options ?? {})
   const rules = normalizeRules(o.rules)
   for (const rule of rules) checkInterval(rule, o.intervalMs)

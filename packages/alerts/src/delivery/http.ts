@@ -1,3 +1,4 @@
+import { isHttpUrl } from '@obs/core'
 import { InvalidOptionError } from '../errors.js'
 import { DeliveryError } from './types.js'
 
@@ -109,10 +110,5 @@ export function retryAfter (header: string | null, now = Date.now()): number | u
 
 /** Checks a notifier's URL at registration. */
 export function checkHttpUrl (name: string, value: unknown): void {
-  let ok = false
-  try {
-    const url = new URL(String(value))
-    ok = typeof value === 'string' && (url.protocol === 'http:' || url.protocol === 'https:')
-  } catch {}
-  if (!ok) throw new InvalidOptionError(name, 'expected an http(s) URL')
+  if (!isHttpUrl(value)) throw new InvalidOptionError(name, 'expected an http(s) URL')
 }

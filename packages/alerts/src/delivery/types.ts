@@ -62,6 +62,8 @@ export interface NotifierContext {
  * in `notifiers/index.ts` lists them by `type`; adding a notifier is one module and one line.
  */
 export interface NotifierModule<C> {
+  /** The configuration's keys besides `type` and `delivery`: any other is a misspelling, a coded error. */
+  readonly options: Record<Exclude<keyof C, 'type'>, true>
   /** Throws OBS_ALERTS_INVALID_OPTION, naming the field under `at` (`notifiers.pager`). */
   validate (config: C, at: string): void
   create (config: C, context: NotifierContext): Notifier

@@ -56,6 +56,7 @@ export function slackPayload (delivery: Delivery, config: Pick<SlackConfig, 'cha
 }
 
 export const slack: NotifierModule<SlackConfig> = {
+  options: { url: true, channel: true, username: true, iconEmoji: true },
   validate (config, at) {
     checkHttpUrl(`${at}.url`, config.url)
   },
