@@ -7,6 +7,7 @@ import { Dispatcher } from './delivery/dispatcher.js'
 import { createNotifier, type NotifierConfig } from './delivery/notifiers/index.js'
 import { resolveRouting } from './delivery/routing.js'
 import type { DeliveryOptions } from './delivery/settings.js'
+import { SpanSecrets } from './delivery/span-secrets.js'
 import type { AlertView } from './engine/alert.js'
 import { AlertEngine, type EvaluationReport } from './engine/engine.js'
 import type { RaisedAlert } from './engine/raised.js'
@@ -91,9 +92,12 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const clock = systemClock(o.now)
   const self = createSelfMetrics(app)
   const channels = new Map<string, Channel>()
+  const spanSecrets = new SpanSecrets()
   const openChannel = (channel: string, { config, delivery }: { config: NotifierConfig, delivery: DeliveryOptions }): void => {
     const notifier = createNotifier(config, { channel, delivery, externalUrl: o.externalUrl })
-    channels.set(channel, new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock))
+    const opened = new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock)
+    channels.set(channel, opened)
+    spanSecrets.open(opened, notifier.secretUrlPrefix)
   }
   for (const [channel, resolved] of o.notifiers) openChannel(channel, resolved)
   const dispatcher = new Dispatcher(channels, clock.now)
@@ -169,6 +173,8 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       if (!closing && o.intervalMs !== false) timer = setTimeout(tick, o.intervalMs).unref()
     })
   }
+  // @obs/tracing, registered before or after this plugin, is there by now.
+  app.addHook('onReady', async () => { spanSecrets.attach(app) })
   if (o.intervalMs !== false) app.addHook('onReady', async () => { tick() })
   app.addHook('onClose', async () => {
     closing = true
@@ -176,6 +182,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
     await current
     // With a state file, what the channels could not deliver in time is kept for the next start.
     await dispatcher.close(o.drainTimeoutMs, stateFile !== undefined)
+    spanSecrets.closeAll()
     await save()
   })
 
@@ -219,6 +226,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       channelNames.delete(name)
       channels.delete(name)
       await channel.close(o.drainTimeoutMs)
+      spanSecrets.close(channel)
       return true
     }
   }

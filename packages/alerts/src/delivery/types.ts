@@ -46,6 +46,8 @@ export interface Notifier {
   /** What to send again now, if anything. */
   resend? (now: number): Delivery | undefined
   close? (): Promise<void>
+  /** What follows this in the notifier's URL is a secret (a webhook's path): kept out of client spans. */
+  readonly secretUrlPrefix?: string
 }
 
 /** What a notifier module's factory is given besides its configuration. */

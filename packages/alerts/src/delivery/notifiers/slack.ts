@@ -64,6 +64,8 @@ export const slack: NotifierModule<SlackConfig> = {
     const to = endpoint(config.url)
     return {
       type: 'slack',
+      // The URL alone authorizes a post: its path is the credential.
+      secretUrlPrefix: to.origin,
       async send (delivery, signal) {
         await postJson(to, slackPayload(delivery, config), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }

@@ -95,6 +95,8 @@ export const webhook: NotifierModule<WebhookConfig> = {
     const to = endpoint(config.url, config.headers)
     return {
       type: 'webhook',
+      // The URL alone authorizes a post: its path is the credential.
+      secretUrlPrefix: to.origin,
       async send (delivery, signal) {
         await postJson(to, webhookPayload(delivery, externalUrl, config.maxAlerts), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }
