@@ -1,12 +1,13 @@
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
-
-// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
-// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
-type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
+import createError from '@fastify/error'
+import type { CodedError } from '@obs/core'
 
 /** A bad or unknown option: thrown from `register`, never per request. */
 export const InvalidOptionError: CodedError<[string, string]> = createError(
   'OBS_CONSOLE_INVALID_OPTION', 'Invalid @obs/console option "%s": %s', 500, TypeError)
+
+/** A second registration in one line of scopes: thrown from `register`. */
+export const AlreadyRegisteredError: CodedError = createError(
+  'OBS_CONSOLE_ALREADY_REGISTERED', '@obs/console is already registered in this scope or one it inherits from: register it once, at the root', 500)
 
 /** 401 from a console route when `auth` is set and the request does not pass it. */
 export const UnauthorizedError: CodedError = createError(

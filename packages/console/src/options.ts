@@ -1,11 +1,9 @@
-import type { FastifyRequest } from 'fastify'
+import { assertKnownPluginOptions, isIntegerAtLeast, resolveRouteAuth, type RouteAuth } from '@obs/core'
 import { InvalidOptionError } from './errors.js'
 import { LogStore } from './stores/log-store.js'
 
 /** Who may open the console: a bearer token, or a function of the request (as @obs/metrics and @obs/alerts take `auth`). */
-export type ConsoleAuth =
-  | { bearerToken: string }
-  | ((request: FastifyRequest) => boolean | Promise<boolean>)
+export type ConsoleAuth = RouteAuth
 
 export interface ConsolePluginOptions {
   /** Where the pages and their API live; it starts and ends with `/`. */
@@ -51,21 +49,31 @@ export const defaults = Object.freeze({
   alertsPath: '/alerts'
 })
 
-const KNOWN = new Set(['prefix', 'enabled', 'auth', 'logs', 'maxSpans', 'intervalMs', 'historySeconds', 'healthIntervalMs', 'alertsPath', 'env'])
+// Every option, so that a misspelled one (`prefx`) is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof ConsolePluginOptions, true> = {
+  prefix: true,
+  enabled: true,
+  auth: true,
+  logs: true,
+  maxSpans: true,
+  intervalMs: true,
+  historySeconds: true,
+  healthIntervalMs: true,
+  alertsPath: true,
+  env: true
+}
 
 const isPath = (value: unknown): value is string => typeof value === 'string' && value.startsWith('/') && !/[\s?#]/.test(value)
 
 function positiveInteger (name: string, value: unknown, min: number): number {
-  if (!Number.isInteger(value) || (value as number) < min) throw new InvalidOptionError(name, `expected an integer, at least ${min}`)
+  if (!isIntegerAtLeast(value, min)) throw new InvalidOptionError(name, `expected an integer, at least ${min}`)
   return value as number
 }
 
 /** Merges options over the defaults once, at registration, and rejects bad or unknown ones with coded errors. */
 export function resolveOptions (options: ConsolePluginOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'expected an object')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(key, `unknown option; the options are ${[...KNOWN].join(', ')}`)
-  }
+  assertKnownPluginOptions(options, OPTION_NAMES, InvalidOptionError)
   const o = { ...defaults, ...options }
   if (!isPath(o.prefix)) throw new InvalidOptionError('prefix', 'expected a path starting with "/"')
   if (!isPath(o.alertsPath)) throw new InvalidOptionError('alertsPath', 'expected a path starting with "/"')
@@ -79,7 +87,7 @@ export function resolveOptions (options: ConsolePluginOptions): ResolvedOptions 
   return {
     prefix: o.prefix.endsWith('/') ? o.prefix : `${o.prefix}/`,
     enabled: o.enabled ?? env.NODE_ENV !== 'production',
-    auth: resolveAuth(o.auth),
+    auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),
     logs: o.logs,
     maxSpans: positiveInteger('maxSpans', o.maxSpans, 1),
     intervalMs,
@@ -87,13 +95,4 @@ export function resolveOptions (options: ConsolePluginOptions): ResolvedOptions 
     healthIntervalMs: positiveInteger('healthIntervalMs', o.healthIntervalMs, 1000),
     alertsPath: o.alertsPath.replace(/\/+$/, '') || '/'
   }
-}
-
-function resolveAuth (auth: unknown): ConsoleAuth | undefined {
-  if (auth === undefined || typeof auth === 'function') return auth as ConsoleAuth | undefined
-  const token = (auth as { bearerToken?: unknown } | null)?.bearerToken
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new InvalidOptionError('auth', 'expected { bearerToken: string } or a function (request) => boolean')
-  }
-  return { bearerToken: token }
 }

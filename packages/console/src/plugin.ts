@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { installGuard } from './auth/guard.js'
+import { AlreadyRegisteredError } from './errors.js'
 import { LiveFeed } from './live/live-feed.js'
 import { OverviewSampler, type SamplerSources } from './live/overview-sampler.js'
 import { type ConsolePluginOptions, resolveOptions } from './options.js'
@@ -32,6 +33,8 @@ declare module 'fastify' {
 }
 
 const obsConsole: FastifyPluginAsync<ConsolePluginOptions> = async function obsConsole (app: FastifyInstance, options: ConsolePluginOptions) {
+  // Before anything is decorated: a second registration would otherwise fail on Fastify's name for the decorator.
+  if (app.hasDecorator('obsConsole')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options ?? {})
   if (!o.enabled) {
     app.decorate('obsConsole', { prefix: o.prefix, enabled: false, logs: o.logs, watchers: 0 } satisfies ObsConsole)

@@ -22,6 +22,15 @@ test('a bearer token protects pages and API; the API answers OBS_CONSOLE_UNAUTHO
   t.equal((await app.inject({ url: '/obs/api/traces', headers: { authorization: 'Bearer s3cret' } })).statusCode, 200)
 })
 
+test('the bearer scheme was matched case-sensitively ("bearer s3cret" was refused): RFC 7235 makes it case-insensitive', async (t) => {
+  const app = await build({ bearerToken: 's3cret' })
+  t.teardown(() => app.close())
+  for (const authorization of ['bearer s3cret', 'BEARER s3cret', 'Bearer  s3cret']) {
+    t.equal((await app.inject({ url: '/obs/api/traces', headers: { authorization } })).statusCode, 200, authorization)
+  }
+  t.equal((await app.inject({ url: '/obs/api/traces', headers: { authorization: 'Basic s3cret' } })).statusCode, 401, 'another scheme is not')
+})
+
 test('a browser gets the sign-in form, and the session cookie after signing in', async (t) => {
   const app = await build({ bearerToken: 's3cret' })
   t.teardown(() => app.close())

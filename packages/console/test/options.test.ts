@@ -39,10 +39,25 @@ test('bad options make register reject with OBS_CONSOLE_INVALID_OPTION, naming t
   }
 })
 
-test('an unknown option key is refused, with the known ones listed', async (t) => {
+test('an unknown option key is refused, naming the nearest known one', async (t) => {
   const error = await register({ prefx: '/obs/' }) as { code?: string, message?: string }
   t.equal(error?.code, 'OBS_CONSOLE_INVALID_OPTION')
-  t.match(error?.message, /"prefx": unknown option; the options are prefix, enabled/)
+  t.match(error?.message, /"prefx": unknown option; did you mean "prefix"\?/)
+  const far = await register({ colour: 'blue' }) as { code?: string, message?: string }
+  t.match(far?.message, /"colour": unknown option; the options are prefix, enabled/, 'nothing near: the known ones listed')
+})
+
+test('Fastify\'s own register options (logLevel, logSerializers) were refused as unknown: now they pass', async (t) => {
+  t.equal(await register({ logLevel: 'warn', logSerializers: {}, env: {} }), undefined)
+})
+
+test('registering @obs/console twice failed on a decorator name: now OBS_CONSOLE_ALREADY_REGISTERED', async (t) => {
+  for (const enabled of [true, false]) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(obsConsole, { enabled })
+    await t.rejects(async () => { await app.register(obsConsole, { enabled }) }, { code: 'OBS_CONSOLE_ALREADY_REGISTERED', message: /@obs\/console is already registered/ }, `enabled: ${enabled}`)
+  }
 })
 
 test('defaults: served under /obs/, and /obs redirects there', async (t) => {

@@ -1,3 +1,4 @@
+import { type Authorizer, createAuthorizer } from '@obs/core'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { ConsoleAuth } from '../options.js'
@@ -10,19 +11,20 @@ const equal = (a: Buffer, b: Buffer): boolean => a.length === b.length && timing
 
 /**
  * Decides whether a request may use the console. A bearer token is accepted in the
- * `Authorization` header (scripts) or as the session cookie the sign-in form sets (browsers, whose
- * EventSource cannot send headers); the cookie holds a digest of the token, never the token.
- * Comparisons are constant-time over digests, so neither the token nor its length leaks.
+ * `Authorization` header (scripts; @obs/core's check: the scheme in any case, the token in
+ * constant time) or as the session cookie the sign-in form sets (browsers, whose EventSource
+ * cannot send headers); the cookie holds a digest of the token, never the token, and is compared
+ * in constant time over digests, so neither the token nor its length leaks.
  */
 export class Credentials {
-  private readonly header: Buffer | undefined
+  private readonly authorizer: Authorizer
   private readonly session: Buffer | undefined
 
-  constructor (private readonly auth: ConsoleAuth) {
-    if (typeof auth !== 'function') {
-      this.header = digest(`Bearer ${auth.bearerToken}`)
-      this.session = digest(this.sessionValue(auth.bearerToken))
-    }
+  constructor (auth: ConsoleAuth) {
+    this.authorizer = createAuthorizer(auth, (request, error) => {
+      request.log.warn({ err: error }, '@obs/console: the auth function threw; access denied')
+    })
+    if (typeof auth !== 'function') this.session = digest(this.sessionValue(auth.bearerToken))
   }
 
   /** True when the console signs browsers in with a form (bearer token), false for an auth function. */
@@ -38,18 +40,10 @@ export class Credentials {
   }
 
   async allows (request: FastifyRequest): Promise<boolean> {
-    if (typeof this.auth === 'function') {
-      try {
-        return (await this.auth(request)) === true
-      } catch (error) {
-        request.log.warn({ err: error }, '@obs/console: the auth function threw; access denied')
-        return false
-      }
-    }
-    const header = request.headers.authorization
-    if (typeof header === 'string' && equal(digest(header), this.header!)) return true
+    if (await this.authorizer(request)) return true
+    if (this.session === undefined) return false
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE)
-    return cookie !== undefined && equal(digest(cookie), this.session!)
+    return cookie !== undefined && equal(digest(cookie), this.session)
   }
 
   private sessionValue (token: string): string {

@@ -1,3 +1,4 @@
+import { isIntegerAtLeast } from '@obs/core'
 import { RingBuffer } from './ring-buffer.js'
 
 /** Where a log line goes besides the store: anything with pino's `write(string)`. */
@@ -15,7 +16,7 @@ export class LogStore {
   private readonly lines: RingBuffer<string>
 
   constructor (capacity = 1000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('LogStore capacity: expected a positive integer')
+    if (!isIntegerAtLeast(capacity, 1)) throw new RangeError('LogStore capacity: expected a positive integer')
     this.lines = new RingBuffer(capacity)
   }
 
