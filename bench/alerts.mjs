@@ -32,7 +32,7 @@ function fiftyRules () {
   }
   for (let i = 0; i < 10; i++) {
     rules.push(i % 2 === 0
-      ? { kind: 'rate', name: `JobRate${i}`, metric: 'jobs_total', below: 0.01 * i, window: '5m', by: i % 4 === 0 ? ['worker'] : [] }
+      ? { kind: 'rate', name: `JobRate${i}`, metric: 'jobs_total', below: 0.01 * (i + 1), window: '5m', by: i % 4 === 0 ? ['worker'] : [] }
       : { kind: 'rate', name: `RequestRate${i}`, metric: 'http_requests_total', above: 1000 + i, window: '10m', match: { status_code: { re: '2..' } } })
   }
   for (let i = 0; i < 12; i++) {
@@ -123,7 +123,7 @@ export async function run ({ rounds = 5 } = {}) {
     `### Evaluation cycle: 50 rules over ${series.toLocaleString('en-US')} series (${CYCLES} cycles per round, ${rounds} rounds)`,
     '',
     `${rounds} rounds of ${CYCLES} cycles, each after 40 requests, 500 gauge sets and 500 counter increments (not timed), on a clock advanced ${INTERVAL / 1000} s per cycle.`,
-    `The rules are 12 error ratios, 10 latency quantiles, 10 counter rates, 12 gauges, 4 SLOs (default burn-rate windows: 1h/5m, 6h/30m, 3d/6h) and 2 absent checks: ${rules} alerting rules once the SLOs are split into page and ticket. At the end: ${report.firing} alerts firing, ${report.pending} pending; the engine tracked ${stats.series.toLocaleString('en-US')} series (per rule input) in ${stats.groups.toLocaleString('en-US')} groups holding ${stats.samples.toLocaleString('en-US')} history samples (${(stats.samples * 16 / 1048576).toFixed(1)} MiB).`,
+    `The rules are 12 error ratios, 10 latency quantiles, 10 counter rates, 12 gauges, 4 SLOs (default burn-rate windows: 1h/5m, 6h/30m, 1d/2h, 3d/6h) and 2 absent checks: ${rules} alerting rules once the SLOs are split into page and ticket. At the end: ${report.firing} alerts firing, ${report.pending} pending; the engine tracked ${stats.series.toLocaleString('en-US')} series (per rule input) in ${stats.groups.toLocaleString('en-US')} groups holding ${stats.samples.toLocaleString('en-US')} history samples (${(stats.samples * 16 / 1048576).toFixed(1)} MiB).`,
     '',
     '| round | cycle ms (median) | cycle ms (min) | cycle ms (p95) | of which reading the 5 families (median) | `getMetricsAsJSON()` ms (median) | cycle / getMetricsAsJSON |',
     '|---:|---:|---:|---:|---:|---:|---:|',

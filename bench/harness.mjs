@@ -20,10 +20,13 @@ export function pinSelf (core) {
   if (hasTaskset) execFileSync('taskset', ['-cp', String(core), String(process.pid)], { stdio: 'ignore' })
 }
 
-/** Starts `node <script> <args>` on core 0; it must `process.send({ port })` once listening. */
-export async function startServer (script, args = []) {
+/**
+ * Starts `node <nodeArgs> <script> <args>` on core 0; it must `process.send({ port })` once
+ * listening. `nodeArgs` are Node's own flags, e.g. `--max-old-space-size=512`.
+ */
+export async function startServer (script, args = [], nodeArgs = []) {
   const command = hasTaskset ? 'taskset' : process.execPath
-  const argv = hasTaskset ? ['-c', '0', process.execPath, script, ...args] : [script, ...args]
+  const argv = hasTaskset ? ['-c', '0', process.execPath, ...nodeArgs, script, ...args] : [...nodeArgs, script, ...args]
   const child = spawn(command, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const [message] = await once(child, 'message')
   const ask = (type) => new Promise((resolve) => {
@@ -34,6 +37,10 @@ export async function startServer (script, args = []) {
     port: message.port,
     /** Server CPU time (user + system) in microseconds. */
     cpu: async () => (await ask('cpu')).cpu,
+    /** What the server reports of its memory, when it answers `memory` (see servers/health-storm.mjs). */
+    memory: async () => (await ask('memory')).memory,
+    /** Server-side probe times since the last call, when it answers `probe-times`. */
+    probeTimes: async () => (await ask('probe-times')).probeTimes,
     stop: async () => {
       child.kill('SIGTERM')
       if (child.exitCode === null) await once(child, 'exit')

@@ -28,9 +28,10 @@ if (process.env.OBS_BENCH_CHILD !== '1') {
     execFileSync(bin, [fileURLToPath(import.meta.url), String(rounds), ...only], { stdio: 'inherit', env: { ...process.env, OBS_BENCH_CHILD: '1' } })
   }
 } else {
-  // Every bench module exports `run({ rounds })` and returns a Markdown report.
+  // Every bench module exports `run({ rounds })` and returns a Markdown report; the other scripts
+  // here (profile.mjs, console-memory.mjs, alerts-outage.mjs…) run on their own.
   const benches = readdirSync(here)
-    .filter((file) => file.endsWith('.mjs') && !['run.mjs', 'harness.mjs', 'scrape.mjs'].includes(file))
+    .filter((file) => file.endsWith('.mjs') && file !== 'run.mjs' && readFileSync(new URL(file, import.meta.url), 'utf8').includes('export async function run'))
     .map((file) => file.slice(0, -'.mjs'.length))
     .filter((name) => only.length === 0 || only.includes(name))
   const out = new URL(`./results/node-${process.versions.node.split('.')[0]}/`, import.meta.url)

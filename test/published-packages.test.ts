@@ -58,7 +58,7 @@ test('the packed packages work in a fresh app installed with npm', async (t) => 
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2))
   await mustRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app)
 
-  for (const file of ['esm.mjs', 'cjs.cjs', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
+  for (const file of ['esm.mjs', 'cjs.cjs', 'exercise.cjs', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
     await copyFile(join(fixtures, file), join(app, file))
   }
   for (const name of typeTests) {

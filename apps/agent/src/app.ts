@@ -1,4 +1,5 @@
 import type { NotifierConfig } from '@obs/alerts'
+import { LogStore, logTee } from '@obs/console'
 import { pingCheck } from '@obs/health'
 import setup from '@obs/setup'
 import { loggerOptions } from '@obs/tracing'
@@ -44,8 +45,10 @@ interface Job {
 
 /** The agent service: the @obs plugins (through @obs/setup), the pipeline behind a queue, and the task routes. */
 export async function buildAgentApp ({ config, provider, logger, handleSignals = true, alerting = {} }: AgentAppOptions): Promise<FastifyInstance> {
+  // The preset logger writes to stdout and into the console's log store.
+  const logs = logger === undefined ? new LogStore(2000) : undefined
   const app = Fastify({
-    logger: logger ?? loggerOptions({ serviceName: config.serviceName, environment: config.environment })
+    logger: logs === undefined ? logger : { ...loggerOptions({ serviceName: config.serviceName, environment: config.environment }), stream: logTee(logs) }
   })
 
   // Everything @obs has, in one call; each part's options go through to it.
@@ -71,8 +74,14 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
       ...(alerting.now === undefined ? { interval: config.alertInterval } : { interval: false, now: alerting.now }),
       notifiers: notifiers(config),
       externalUrl: config.publicUrl
-    }
+    },
+    // The live page reads the logs the preset logger writes into the store.
+    console: logs === undefined ? {} : { logs }
   })
+  // The live page under /obs/ (off when NODE_ENV=production), and / leads to it.
+  if (app.obsSetup.registered.includes('console') && app.obsConsole.enabled) {
+    app.get('/', { config: { metrics: false, tracing: false } }, async (_request, reply) => reply.redirect(app.obsConsole.prefix))
+  }
 
   const model = provider ?? new SimulatedProvider({
     failureRate: config.llmFailureRate,

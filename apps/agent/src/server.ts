@@ -6,4 +6,4 @@ import { readConfig } from './config.js'
 const config = readConfig()
 const app = await buildAgentApp({ config })
 await app.listen({ port: config.port, host: config.host })
-app.log.info(`agent ready on :${config.port}: POST /tasks {"query":"…"} (?wait=true to wait for the answer); GET /tasks, /metrics, /metrics/summary, /health/ready, /alerts`)
+app.log.info(`agent ready on :${config.port}: POST /tasks {"query":"…"} (?wait=true to wait for the answer); GET /tasks, /metrics, /metrics/summary, /health/ready, /alerts; the live page on /obs/`)

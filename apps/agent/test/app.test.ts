@@ -197,9 +197,21 @@ test('a critic that fails leaves the answer unscored, and the task completed', a
 test('one @obs/setup call: every part, the service name on the metrics, disk space of DISK_PATHS', async (t) => {
   const { app } = await buildTestApp({ diskPaths: ['/'] })
   t.teardown(() => app.close())
-  t.same(app.obsSetup.registered.filter((part) => part !== 'console'), ['metrics', 'tracing', 'health', 'alerts'])
+  t.same(app.obsSetup.registered, ['metrics', 'tracing', 'health', 'alerts', 'console'])
   t.equal(app.obsSetup.serviceName, 'agent')
   const s = samples((await app.inject('/metrics')).body)
   t.ok(s.get('disk_free_bytes{path="/",service="agent",environment="dev"}')! > 0)
   t.ok(s.get('disk_size_bytes{path="/",service="agent",environment="dev"}')! >= s.get('disk_free_bytes{path="/",service="agent",environment="dev"}')!)
+})
+
+test('the console is under /obs/, / redirects there, and a task\'s trace is in it', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  const root = await app.inject('/')
+  t.equal(root.statusCode, 302)
+  t.equal(root.headers.location, '/obs/')
+  t.equal((await app.inject('/obs/')).statusCode, 200)
+  const { task } = (await ask(app, 'What is 12 * 7 in requests per second?')).json()
+  const traces = (await app.inject('/obs/api/traces?route=/tasks')).json().traces as Array<{ traceId: string, spans: number }>
+  t.ok((traces.find((trace) => trace.traceId === task.traceId)?.spans ?? 0) > 1, 'the task\'s trace, pipeline spans included')
 })

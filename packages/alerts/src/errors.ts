@@ -1,13 +1,13 @@
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
-
-// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
-// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
-type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
+import createError from '@fastify/error'
+import type { CodedError } from '@obs/core'
 
 // Registration errors are thrown from `register` (or from `exportRules`), never per request or
 // per evaluation. Codes are stable API.
 export const InvalidOptionError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_INVALID_OPTION', 'Invalid @obs/alerts option "%s": %s', 500, TypeError)
+
+export const AlreadyRegisteredError: CodedError = createError(
+  'OBS_ALERTS_ALREADY_REGISTERED', '@obs/alerts is already registered in this scope or one it inherits from: register it once, at the root', 500)
 
 export const InvalidRuleError: CodedError<[string, string]> = createError(
   'OBS_ALERTS_INVALID_RULE', 'Invalid alert rule %s: %s', 500, TypeError)

@@ -27,6 +27,6 @@ export type { SlackConfig } from './delivery/notifiers/slack.js'
 export type { EmailConfig } from './delivery/notifiers/email.js'
 export type { AlertmanagerConfig, PostableAlert } from './delivery/notifiers/alertmanager.js'
 export {
-  InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError, ConflictingMatchersError,
+  AlreadyRegisteredError, InvalidOptionError, InvalidRuleError, DuplicateRuleError, InvalidTemplateError, UnknownChannelError, NotExportableError, ConflictingMatchersError,
   InvalidAlertError, TooManyAlertsError, UnauthorizedError, AckNotAllowedError, AlertNotFoundError
 } from './errors.js'

@@ -1,4 +1,5 @@
-import { type AlertsAuth, resolveAuth } from './api/auth.js'
+import { assertKnownPluginOptions, isHttpUrl, isIntegerAtLeast, resolveRouteAuth } from '@obs/core'
+import type { AlertsAuth } from './api/auth.js'
 import { InvalidOptionError } from './errors.js'
 import { NOTIFIER_TYPES, type NotifierConfig, validateNotifier } from './delivery/notifiers/index.js'
 import type { Routing } from './delivery/routing.js'
@@ -79,6 +80,31 @@ export const defaults = Object.freeze({
   now: Date.now as () => number
 })
 
+// Every option, so that a misspelled one (`intervall`) is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof AlertsPluginOptions, true> = {
+  rules: true,
+  interval: true,
+  path: true,
+  auth: true,
+  ackAuth: true,
+  notifiers: true,
+  routing: true,
+  repeatInterval: true,
+  historySize: true,
+  resolveRaisedAfter: true,
+  delivery: true,
+  drainTimeout: true,
+  metricsPrefix: true,
+  externalUrl: true,
+  maxSeries: true,
+  maxGroups: true,
+  samplesPerWindow: true,
+  checkTimeout: true,
+  startupGrace: true,
+  now: true,
+  stateFile: true
+}
+
 export interface ResolvedOptions {
   rules: readonly RuleInput[]
   intervalMs: number | false
@@ -107,6 +133,7 @@ export interface ResolvedOptions {
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
 export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
+  assertKnownPluginOptions(options, OPTION_NAMES, InvalidOptionError)
   const o = { ...defaults, ...options }
   if (!Array.isArray(o.rules)) throw new InvalidOptionError('rules', 'expected an array of rules')
   if (o.path !== false && (typeof o.path !== 'string' || !o.path.startsWith('/') || o.path.endsWith('/'))) {
@@ -115,10 +142,10 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
   if (o.metricsPrefix !== undefined && (typeof o.metricsPrefix !== 'string' || (o.metricsPrefix !== '' && !METRIC_NAME.test(o.metricsPrefix)))) {
     throw new InvalidOptionError('metricsPrefix', 'expected the @obs/metrics prefix, a metric name prefix')
   }
-  if (typeof o.externalUrl !== 'string' || (o.externalUrl !== '' && !/^https?:\/\/[^/]/.test(o.externalUrl))) {
+  if (typeof o.externalUrl !== 'string' || (o.externalUrl !== '' && !isHttpUrl(o.externalUrl))) {
     throw new InvalidOptionError('externalUrl', 'expected an http(s) URL such as "https://agent.example.com"')
   }
-  if (!Number.isInteger(o.historySize) || o.historySize < 0) throw new InvalidOptionError('historySize', 'expected an integer ≥ 0')
+  if (!isIntegerAtLeast(o.historySize, 0)) throw new InvalidOptionError('historySize', 'expected an integer ≥ 0')
   if (o.stateFile !== undefined && (typeof o.stateFile !== 'string' || o.stateFile === '')) throw new InvalidOptionError('stateFile', 'expected a file path')
   if (typeof o.now !== 'function') throw new InvalidOptionError('now', 'expected a function returning milliseconds since the epoch')
   const samplesPerWindow = positiveInteger('samplesPerWindow', o.samplesPerWindow)
@@ -128,8 +155,8 @@ export function resolveOptions (options: AlertsPluginOptions): ResolvedOptions {
     rules: o.rules,
     intervalMs: o.interval === false ? false : optionDuration('interval', o.interval, { min: 100 }),
     path: o.path === false ? false : o.path,
-    auth: resolveAuth('auth', o.auth),
-    ackAuth: o.ackAuth === 'open' ? 'open' : resolveAuth('ackAuth', o.ackAuth) ?? resolveAuth('auth', o.auth),
+    auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),
+    ackAuth: o.ackAuth === 'open' ? 'open' : resolveRouteAuth('ackAuth', o.ackAuth, InvalidOptionError) ?? resolveRouteAuth('auth', o.auth, InvalidOptionError),
     notifiers: resolveNotifiers(o.notifiers, delivery),
     delivery,
     routing: o.routing,

@@ -7,10 +7,11 @@ import { Dispatcher } from './delivery/dispatcher.js'
 import { createNotifier, type NotifierConfig } from './delivery/notifiers/index.js'
 import { resolveRouting } from './delivery/routing.js'
 import type { DeliveryOptions } from './delivery/settings.js'
+import { SpanSecrets } from './delivery/span-secrets.js'
 import type { AlertView } from './engine/alert.js'
 import { AlertEngine, type EvaluationReport } from './engine/engine.js'
 import type { RaisedAlert } from './engine/raised.js'
-import { DuplicateRuleError, InvalidOptionError } from './errors.js'
+import { AlreadyRegisteredError, DuplicateRuleError, InvalidOptionError } from './errors.js'
 import { type ExportOptions, type ExportResult, exportRules } from './export/rule-file.js'
 import { type AlertsPluginOptions, resolveNotifier, resolveOptions } from './options.js'
 import { checkInterval, type NormalizedRule, normalizeRule, normalizeRules } from './rules/normalize.js'
@@ -66,6 +67,8 @@ declare module 'fastify' {
 const PROMETHEUS_LABELS = new Set(['job', 'instance'])
 
 const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAlerts (app: FastifyInstance, options: AlertsPluginOptions) {
+  // Before anything is registered: a second registration would otherwise fail on a metric of its own, under @obs/metrics' code.
+  if (app.hasDecorator('alerts')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options ?? {})
   const rules = normalizeRules(o.rules)
   for (const rule of rules) checkInterval(rule, o.intervalMs)
@@ -89,9 +92,12 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
   const clock = systemClock(o.now)
   const self = createSelfMetrics(app)
   const channels = new Map<string, Channel>()
+  const spanSecrets = new SpanSecrets()
   const openChannel = (channel: string, { config, delivery }: { config: NotifierConfig, delivery: DeliveryOptions }): void => {
     const notifier = createNotifier(config, { channel, delivery, externalUrl: o.externalUrl })
-    channels.set(channel, new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock))
+    const opened = new Channel(channel, notifier, { ...delivery, owedMs: o.repeatIntervalMs }, self, app.log, clock)
+    channels.set(channel, opened)
+    spanSecrets.open(opened, notifier.secretUrlPrefix)
   }
   for (const [channel, resolved] of o.notifiers) openChannel(channel, resolved)
   const dispatcher = new Dispatcher(channels, clock.now)
@@ -167,6 +173,8 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       if (!closing && o.intervalMs !== false) timer = setTimeout(tick, o.intervalMs).unref()
     })
   }
+  // @obs/tracing, registered before or after this plugin, is there by now.
+  app.addHook('onReady', async () => { spanSecrets.attach(app) })
   if (o.intervalMs !== false) app.addHook('onReady', async () => { tick() })
   app.addHook('onClose', async () => {
     closing = true
@@ -174,6 +182,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
     await current
     // With a state file, what the channels could not deliver in time is kept for the next start.
     await dispatcher.close(o.drainTimeoutMs, stateFile !== undefined)
+    spanSecrets.closeAll()
     await save()
   })
 
@@ -217,6 +226,7 @@ const obsAlerts: FastifyPluginAsync<AlertsPluginOptions> = async function obsAle
       channelNames.delete(name)
       channels.delete(name)
       await channel.close(o.drainTimeoutMs)
+      spanSecrets.close(channel)
       return true
     }
   }

@@ -75,3 +75,30 @@ test('two instances in one process keep their own state', async (t) => {
   t.equal(a.alerts.active().length, 1)
   t.equal(b.alerts.active().length, 0)
 })
+
+test('misspelled options were silently ignored: now a coded error naming the key and the nearest valid one', async (t) => {
+  const hook = { type: 'webhook', url: 'http://127.0.0.1:9/hook' }
+  await rejects(t, { intervall: '1m' }, 'OBS_ALERTS_INVALID_OPTION', /"intervall": unknown option; did you mean "interval"\?/)
+  await rejects(t, { ackAuht: 'open' }, 'OBS_ALERTS_INVALID_OPTION', /"ackAuht": unknown option; did you mean "ackAuth"\?/)
+  await rejects(t, { notifiers: { a: { type: 'webhook', urll: 'http://x' } } }, 'OBS_ALERTS_INVALID_OPTION', /"notifiers\.a\.urll": unknown option; did you mean "notifiers\.a\.url"\?/)
+  await rejects(t, { notifiers: { a: { type: 'slack', url: 'http://x', icon_emoji: ':x:' } } }, 'OBS_ALERTS_INVALID_OPTION', /"notifiers\.a\.icon_emoji"/)
+  await rejects(t, { notifiers: { a: { type: 'email', smtp: { hots: 'h' }, from: 'a@b', to: 'c@d' } } }, 'OBS_ALERTS_INVALID_OPTION', /"notifiers\.a\.smtp\.hots": unknown option; did you mean "notifiers\.a\.smtp\.host"\?/)
+  await rejects(t, { notifiers: { a: { ...hook, delivery: { retires: 1 } } } }, 'OBS_ALERTS_INVALID_OPTION', /"notifiers\.a\.delivery\.retires": unknown option; did you mean "notifiers\.a\.delivery\.retries"\?/)
+  await rejects(t, { delivery: { timout: '1s' } }, 'OBS_ALERTS_INVALID_OPTION', /"delivery\.timout": unknown option; did you mean "delivery\.timeout"\?/)
+  await rejects(t, { notifiers: { a: hook }, routing: { critcal: ['a'] } }, 'OBS_ALERTS_INVALID_OPTION', /"routing\.critcal": unknown option; did you mean "routing\.critical"\?/)
+
+  const app = await buildApp({ prefix: '/ignored', logLevel: 'warn' } as AlertsPluginOptions)
+  t.teardown(() => app.close())
+  t.ok(app.hasDecorator('alerts'), 'Fastify\'s own register options pass')
+  await app.ready()
+  t.throws(() => { app.alerts.addNotifier('b', { type: 'webhook', url: 'http://x', headrs: {} } as never) }, { code: 'OBS_ALERTS_INVALID_OPTION', message: /"notifiers\.b\.headrs": unknown option; did you mean "notifiers\.b\.headers"\?/ },
+    'addNotifier checks the keys as register does')
+})
+
+test('registering @obs/alerts twice blamed a metric with an OBS_METRICS code: now OBS_ALERTS_ALREADY_REGISTERED', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(metrics, { processMetrics: false })
+  await app.register(alerts, { interval: false })
+  await t.rejects(async () => { await app.register(alerts, { interval: false }) }, { code: 'OBS_ALERTS_ALREADY_REGISTERED', message: /@obs\/alerts is already registered/ })
+})

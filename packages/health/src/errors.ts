@@ -1,8 +1,5 @@
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
-
-// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
-// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
-type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
+import createError from '@fastify/error'
+import type { CodedError } from '@obs/core'
 
 // Registration errors: thrown from `register` or `addCheck`, never per probe. Codes are stable API.
 export const InvalidOptionError: CodedError<[string, string]> = createError(
@@ -13,3 +10,10 @@ export const InvalidCheckError: CodedError<[string, string]> = createError(
 
 export const DuplicateCheckError: CodedError<[string]> = createError(
   'OBS_HEALTH_DUPLICATE_CHECK', 'A health check named "%s" is already registered', 500)
+
+export const AlreadyRegisteredError: CodedError = createError(
+  'OBS_HEALTH_ALREADY_REGISTERED', '@obs/health is already registered in this scope or one it inherits from: register it once, at the root', 500)
+
+// Answered to a request for one check (`GET /health/ready/:check`), never thrown at registration.
+export const UnknownCheckError: CodedError<[string, string]> = createError(
+  'OBS_HEALTH_UNKNOWN_CHECK', 'There is no health check named "%s" in the %s probe', 404)

@@ -1,6 +1,6 @@
 import type { ObsMetrics } from '@obs/metrics'
 import type { FastifyInstance } from 'fastify'
-import type { CheckRegistry } from './check-registry.js'
+import type { CheckRegistry } from './checks/check-registry.js'
 
 /**
  * With @obs/metrics registered, every check's last status and duration become gauges, read from

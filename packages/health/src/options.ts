@@ -1,6 +1,7 @@
+import { assertKnownOptions, assertKnownPluginOptions, isNonNegativeNumber, isPositiveNumber } from '@obs/core'
 import type { FastifyRequest } from 'fastify'
 import { InvalidOptionError } from './errors.js'
-import type { CheckDefinition } from './registered-check.js'
+import type { CheckDefinition } from './checks/registered-check.js'
 
 /** Process pressure thresholds; `false` turns one off. Sampled by @fastify/under-pressure. */
 export interface PressureOptions {
@@ -26,6 +27,8 @@ export interface ShutdownOptions {
 export interface HealthPluginOptions {
   /** Prefix of the routes: `/health/live`, `/health/ready`, `/health/startup`. */
   prefix?: string
+  /** `GET /health` (the prefix itself) answers as readiness, for load balancers; `false` for no such route. */
+  alias?: boolean
   /** A whole probe answers within this; keep it under the probe's timeoutSeconds (1 s by default). */
   deadlineMs?: number
   /** Default timeout of one check run. */
@@ -55,6 +58,7 @@ export interface ResolvedPressure {
 
 export interface ResolvedOptions {
   prefix: string
+  alias: boolean
   deadlineMs: number
   checkTimeoutMs: number
   checks: CheckDefinition[]
@@ -68,6 +72,7 @@ export interface ResolvedOptions {
 
 export const defaults = Object.freeze({
   prefix: '/health',
+  alias: true,
   deadlineMs: 800,
   checkTimeoutMs: 500,
   checks: [] as CheckDefinition[],
@@ -79,22 +84,41 @@ export const defaults = Object.freeze({
   shutdown: Object.freeze({ signals: false as const, drainDelayMs: 5000, timeoutMs: 30_000 })
 })
 
-const positive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
+// Every option, so that a misspelled one is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof HealthPluginOptions, true> = {
+  prefix: true,
+  alias: true,
+  deadlineMs: true,
+  checkTimeoutMs: true,
+  checks: true,
+  exposeDetails: true,
+  version: true,
+  maxEventLoopStallMs: true,
+  pressure: true,
+  startupTimeoutMs: true,
+  shutdown: true
+}
+const PRESSURE_OPTION_NAMES: Record<keyof PressureOptions, true> = {
+  maxEventLoopDelay: true, maxEventLoopUtilization: true, maxHeapUsedBytes: true, maxRssBytes: true, shedLoad: true
+}
+const SHUTDOWN_OPTION_NAMES: Record<keyof ShutdownOptions, true> = { signals: true, drainDelayMs: true, timeoutMs: true }
 
 function limit (name: string, value: unknown): number | false {
   if (value === false) return false
-  if (!positive(value)) throw new InvalidOptionError(name, 'expected a positive number or false')
+  if (!isPositiveNumber(value)) throw new InvalidOptionError(name, 'expected a positive number or false')
   return value
 }
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
 export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
+  assertKnownPluginOptions(options, OPTION_NAMES, InvalidOptionError)
   const o = { ...defaults, ...options }
   if (typeof o.prefix !== 'string' || (o.prefix !== '' && (!o.prefix.startsWith('/') || o.prefix.endsWith('/')))) {
     throw new InvalidOptionError('prefix', 'expected "" or a path that starts with "/" and does not end with one')
   }
-  if (!positive(o.deadlineMs)) throw new InvalidOptionError('deadlineMs', 'expected a positive number of ms')
-  if (!positive(o.checkTimeoutMs)) throw new InvalidOptionError('checkTimeoutMs', 'expected a positive number of ms')
+  if (typeof o.alias !== 'boolean') throw new InvalidOptionError('alias', 'expected a boolean')
+  if (!isPositiveNumber(o.deadlineMs)) throw new InvalidOptionError('deadlineMs', 'expected a positive number of ms')
+  if (!isPositiveNumber(o.checkTimeoutMs)) throw new InvalidOptionError('checkTimeoutMs', 'expected a positive number of ms')
   if (!Array.isArray(o.checks)) throw new InvalidOptionError('checks', 'expected an array of check definitions')
   if (!(o.exposeDetails === 'always' || o.exposeDetails === 'never' || typeof o.exposeDetails === 'function')) {
     throw new InvalidOptionError('exposeDetails', 'expected "always", "never" or a function of the request')
@@ -105,6 +129,7 @@ export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
   let pressure: ResolvedPressure | false = false
   if (o.pressure !== false) {
     if (o.pressure === null || typeof o.pressure !== 'object') throw new InvalidOptionError('pressure', 'expected an object or false')
+    assertKnownOptions(o.pressure, PRESSURE_OPTION_NAMES, InvalidOptionError, 'pressure.')
     const p = { ...defaults.pressure, ...o.pressure }
     if (typeof p.shedLoad !== 'boolean') throw new InvalidOptionError('pressure.shedLoad', 'expected a boolean')
     const eventLoopUtilization = limit('pressure.maxEventLoopUtilization', p.maxEventLoopUtilization)
@@ -121,15 +146,19 @@ export function resolveOptions (options: HealthPluginOptions): ResolvedOptions {
     }
   }
 
+  if (o.shutdown !== undefined && (o.shutdown === null || typeof o.shutdown !== 'object')) throw new InvalidOptionError('shutdown', 'expected an object')
+  assertKnownOptions(o.shutdown, SHUTDOWN_OPTION_NAMES, InvalidOptionError, 'shutdown.')
   const s = { ...defaults.shutdown, ...o.shutdown }
   if (s.signals !== false && !(Array.isArray(s.signals) && s.signals.every((signal) => typeof signal === 'string' && signal.startsWith('SIG')))) {
     throw new InvalidOptionError('shutdown.signals', 'expected an array of signal names such as ["SIGTERM"], or false')
   }
-  if (typeof s.drainDelayMs !== 'number' || !(s.drainDelayMs >= 0)) throw new InvalidOptionError('shutdown.drainDelayMs', 'expected a number of ms, 0 or more')
-  if (!positive(s.timeoutMs)) throw new InvalidOptionError('shutdown.timeoutMs', 'expected a positive number of ms')
+  if (!isNonNegativeNumber(s.drainDelayMs)) throw new InvalidOptionError('shutdown.drainDelayMs', 'expected a number of ms, 0 or more')
+  if (!isPositiveNumber(s.timeoutMs)) throw new InvalidOptionError('shutdown.timeoutMs', 'expected a positive number of ms')
 
   return {
     prefix: o.prefix,
+    // With no prefix the alias would be `/`, the app's own.
+    alias: o.alias && o.prefix !== '',
     deadlineMs: o.deadlineMs,
     checkTimeoutMs: o.checkTimeoutMs,
     checks: o.checks,

@@ -1,22 +1,29 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type BodyMeta, healthJsonBody, jsonBody, wantsHealthJson } from './body.js'
-import { CheckRegistry } from './check-registry.js'
-import { eventLoopStallCheck } from './event-loop-check.js'
+import { CheckRegistry } from './checks/check-registry.js'
+import { eventLoopStallCheck } from './checks/event-loop-check.js'
+import type { CheckDefinition, Probe } from './checks/registered-check.js'
+import { AlreadyRegisteredError } from './errors.js'
 import { exportCheckMetrics } from './health-metrics.js'
 import { type HealthPluginOptions, resolveOptions } from './options.js'
 import { PROBE_PRESSURE_CONFIG, setupPressure } from './pressure.js'
-import type { ProbeReport } from './probe-report.js'
-import { type Lifecycle, ProbeEvaluator } from './probes.js'
-import type { CheckDefinition, Probe } from './registered-check.js'
+import { Lifecycle } from './lifecycle.js'
+import { wantsHealthJson } from './probes/body.js'
+import { ProbeEvaluator } from './probes/evaluator.js'
+import type { ProbeReport } from './probes/probe-report.js'
+import { RenderedBodies } from './probes/rendered-bodies.js'
 import { GracefulShutdown } from './shutdown.js'
 
 /** What the plugin adds to the Fastify instance as `app.health`. */
 export interface ObsHealth {
   /** Registers a check; a bad definition or a duplicate name is a coded error. */
   addCheck (definition: CheckDefinition): void
-  /** Runs a probe as its route would, without the HTTP part. */
-  probe (probe: Probe): Promise<ProbeReport>
+  /**
+   * Runs a probe as its route would, without the HTTP part; with `check`, that one check as its
+   * component route does (`OBS_HEALTH_UNKNOWN_CHECK` when the probe has no such check). Probes
+   * that ask while one runs share its report: treat it as read-only.
+   */
+  probe (probe: Probe, check?: string): Promise<ProbeReport>
   /** Readiness fails at once, other routes serve for the drain delay, then the app closes. */
   shutdown (): Promise<void>
   /** True from the start of a shutdown (or of `app.close()`). */
@@ -34,9 +41,11 @@ declare module 'fastify' {
 const PROBES: readonly Probe[] = ['live', 'ready', 'startup']
 
 const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHealth (app: FastifyInstance, options: HealthPluginOptions) {
+  // Before anything is registered: a second registration would otherwise fail on a route or decorator name.
+  if (app.hasDecorator('health')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
   const checks = new CheckRegistry(o.deadlineMs, o.checkTimeoutMs, app.log)
-  const lifecycle: Lifecycle = { ready: false, started: false, startupFailed: undefined, draining: false }
+  const lifecycle = new Lifecycle()
 
   const eventLoop = o.maxEventLoopStallMs === false ? undefined : eventLoopStallCheck(o.maxEventLoopStallMs)
   if (eventLoop !== undefined) checks.add({ name: 'event-loop', check: eventLoop.check, probes: ['live'], critical: true })
@@ -48,7 +57,7 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
 
   app.decorate('health', {
     addCheck: (definition: CheckDefinition) => { checks.add(definition) },
-    probe: (probe: Probe) => probes.evaluate(probe),
+    probe: (probe: Probe, check?: string) => check === undefined ? probes.evaluate(probe) : probes.component(probe, check),
     shutdown: () => shutdown.shutdown(),
     get draining () { return lifecycle.draining },
     get started () { return lifecycle.started }
@@ -62,18 +71,18 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
     startupTimer = setTimeout(() => {
       probes.tryStartup().then((started) => {
         if (started) return
-        lifecycle.startupFailed = `startup did not succeed within ${limit} ms`
+        lifecycle.failStartup(`startup did not succeed within ${limit} ms`)
         app.log.error({ startupTimeoutMs: limit }, `@obs/health: ${lifecycle.startupFailed}`)
       }, /* c8 ignore next */ () => {})
     }, limit).unref()
   }
   app.addHook('onReady', async () => {
-    lifecycle.ready = true
+    lifecycle.markReady()
     checks.start()
     exportCheckMetrics(app, checks)
     shutdown.installSignalHandlers()
   })
-  app.addHook('preClose', async () => { lifecycle.draining = true })
+  app.addHook('preClose', async () => { lifecycle.startDraining() })
   app.addHook('onClose', async () => {
     clearTimeout(startupTimer)
     checks.stop()
@@ -82,7 +91,7 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
   })
 
   const started = Date.now()
-  const meta = (): BodyMeta => ({ version: o.version, uptimeSeconds: Math.round((Date.now() - started) / 100) / 10 })
+  const bodies = new RenderedBodies(() => ({ version: o.version, uptimeSeconds: Math.round((Date.now() - started) / 100) / 10 }))
   const showDetails = (request: FastifyRequest): boolean => {
     const { exposeDetails } = o
     if (typeof exposeDetails !== 'function') return exposeDetails === 'always'
@@ -93,24 +102,29 @@ const obsHealth: FastifyPluginAsync<HealthPluginOptions> = async function obsHea
       return false
     }
   }
+  const answer = (request: FastifyRequest, reply: FastifyReply, report: ProbeReport): Buffer => {
+    const ietf = wantsHealthJson(request.headers.accept)
+    reply
+      .code(report.status === 'unhealthy' ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .type(ietf ? 'application/health+json; charset=utf-8' : 'application/json; charset=utf-8')
+    return bodies.get(report, ietf, showDetails(request))
+  }
+  // Probes stay out of the request metrics and traces (a deploy's 503s are not an outage), and
+  // through when under-pressure sheds load.
+  const config = { metrics: false, tracing: false, ...PROBE_PRESSURE_CONFIG } as Record<string, unknown>
 
   for (const probe of PROBES) {
-    app.route({
+    app.route({ method: 'GET', url: `${o.prefix}/${probe}`, config, handler: async (request, reply) => answer(request, reply, await probes.evaluate(probe)) })
+    app.route<{ Params: { check: string } }>({
       method: 'GET',
-      url: `${o.prefix}/${probe}`,
-      // Probes stay out of the request metrics and traces (a deploy's 503s are not an outage),
-      // and through when under-pressure sheds load.
-      config: { metrics: false, tracing: false, ...PROBE_PRESSURE_CONFIG } as Record<string, unknown>,
-      handler: async (request, reply) => {
-        const report = await probes.evaluate(probe)
-        const ietf = wantsHealthJson(request.headers.accept)
-        reply
-          .code(report.status === 'unhealthy' ? 503 : 200)
-          .header('cache-control', 'no-store')
-          .type(ietf ? 'application/health+json; charset=utf-8' : 'application/json; charset=utf-8')
-        return (ietf ? healthJsonBody : jsonBody)(report, showDetails(request), meta())
-      }
+      url: `${o.prefix}/${probe}/:check`,
+      config,
+      handler: async (request, reply) => answer(request, reply, await probes.component(probe, request.params.check))
     })
+  }
+  if (o.alias) {
+    app.route({ method: 'GET', url: o.prefix, config, handler: async (request, reply) => answer(request, reply, await probes.evaluate('ready')) })
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Lifecycle } from './probes.js'
+import type { Lifecycle } from './lifecycle.js'
 
 export interface ShutdownSettings {
   signals: NodeJS.Signals[] | false
@@ -47,7 +47,7 @@ export class GracefulShutdown {
   }
 
   private async drainThenClose (): Promise<void> {
-    this.lifecycle.draining = true
+    this.lifecycle.startDraining()
     this.closeConnectionsAfterResponse()
     this.app.log.info({ drainDelayMs: this.settings.drainDelayMs }, '@obs/health: shutting down: readiness fails, draining before close')
     await sleep(this.settings.drainDelayMs)

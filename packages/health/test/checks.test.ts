@@ -96,6 +96,34 @@ test('bad plugin options are coded errors at registration', async (t) => {
   }
 })
 
+test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const { default: health } = await import('../src/index.js')
+  const cases: Array<[unknown, RegExp]> = [
+    [{ dedlineMs: 500 }, /"dedlineMs": unknown option; did you mean "deadlineMs"\?/],
+    [{ pressure: { maxHeapUsedByte: 1e9 } }, /"pressure.maxHeapUsedByte": unknown option; did you mean "pressure.maxHeapUsedBytes"\?/],
+    [{ shutdown: { drainDelay: 10 } }, /"shutdown.drainDelay": unknown option; did you mean "shutdown.drainDelayMs"\?/],
+    [{ checks: [{ name: 'db', check: () => true, critcal: false }] }, /"db.critcal": unknown option; did you mean "db.critical"\?/]
+  ]
+  for (const [options, message] of cases) {
+    const app = Fastify()
+    await t.rejects(async () => { await app.register(health, options as never) }, { code: /^OBS_HEALTH_INVALID_(OPTION|CHECK)$/, message }, JSON.stringify(options))
+  }
+  const app = await buildApp()
+  t.throws(() => app.health.addCheck({ name: 'db', check: () => true, timeoutMS: 100 } as never), { code: 'OBS_HEALTH_INVALID_CHECK', message: /did you mean "db.timeoutMs"/ })
+})
+
+test('registering the plugin twice in one app is a clear coded error', async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const { default: health } = await import('../src/index.js')
+  const app = Fastify()
+  await app.register(health, { pressure: false })
+  await t.rejects(async () => { await app.register(health, { pressure: false }) }, {
+    code: 'OBS_HEALTH_ALREADY_REGISTERED',
+    message: /@obs\/health is already registered/
+  })
+})
+
 test('details that cannot be written as JSON fail their check, never the probe', async (t) => {
   const app = await buildApp()
   const circular: Record<string, unknown> = { name: 'pool' }

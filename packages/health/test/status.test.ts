@@ -107,3 +107,56 @@ test('the prefix is configurable', async (t) => {
   t.equal((await app.inject('/health/live')).statusCode, 404)
   await app.close()
 })
+
+test('one component: GET /health/ready/:check answers for that check alone, as check_health(component) does', async (t) => {
+  const app = await buildApp()
+  const state = { db: true }
+  app.health.addCheck({ name: 'db', check: () => state.db ? { details: { pool: 4 } } : false })
+  app.health.addCheck({ name: 'cache', check: () => false, critical: false })
+  app.health.addCheck({ name: 'queue', check: () => ({ status: 'warn' }) })
+  await app.ready()
+
+  const db = await app.inject('/health/ready/db')
+  t.equal(db.statusCode, 200)
+  t.same(Object.keys(db.json().checks), ['db'], 'only that check')
+  t.equal(db.json().status, 'healthy')
+  t.same(db.json().checks.db.details, { pool: 4 })
+  t.equal((await app.inject('/health/ready/queue')).json().status, 'degraded')
+  const cache = await app.inject('/health/ready/cache')
+  t.equal(cache.statusCode, 503, 'a failing component is unhealthy, critical to its probe or not')
+  t.equal(cache.json().status, 'unhealthy')
+  state.db = false
+  t.equal((await app.inject('/health/ready/db')).statusCode, 503)
+  t.equal((await app.inject('/health/live/event-loop')).statusCode, 200, 'any probe, any of its checks')
+
+  const unknown = await app.inject('/health/ready/nope')
+  t.equal(unknown.statusCode, 404)
+  t.equal(unknown.json().code, 'OBS_HEALTH_UNKNOWN_CHECK')
+  t.equal((await app.inject('/health/live/db')).statusCode, 404, 'db is not a liveness check')
+  t.equal((await app.health.probe('ready', 'db')).status, 'unhealthy')
+  await t.rejects(app.health.probe('ready', 'nope'), { code: 'OBS_HEALTH_UNKNOWN_CHECK' })
+  await app.close()
+})
+
+test('a plain GET /health answers as readiness, for load balancers; alias: false removes it', async (t) => {
+  const app = await buildApp()
+  const state = { db: true }
+  app.health.addCheck({ name: 'db', check: () => state.db })
+  await app.ready()
+  const healthy = await app.inject('/health')
+  t.equal(healthy.statusCode, 200)
+  t.equal(healthy.json().probe, 'ready')
+  state.db = false
+  t.equal((await app.inject('/health')).statusCode, 503)
+  t.equal((await app.inject({ method: 'HEAD', url: '/health' })).statusCode, 503)
+  await app.close()
+
+  const without = await buildApp({ alias: false })
+  t.equal((await without.inject('/health')).statusCode, 404)
+  await without.close()
+  const unprefixed = await buildApp({ prefix: '' })
+  unprefixed.get('/', async () => 'the app')
+  t.equal((await unprefixed.inject('/')).body, 'the app', 'with no prefix there is no alias: / is the app’s')
+  t.equal((await unprefixed.inject('/ready')).statusCode, 200)
+  await unprefixed.close()
+})

@@ -68,3 +68,74 @@ test('a background refresh that stops producing results turns into a failure', a
   t.pass('reported failing')
   await app.close()
 })
+
+test('a storm of probes against a large synchronous check beside a hanging one shares one run of each, and stays 200', async (t) => {
+  const calls = { large: 0, hanging: 0 }
+  const app = await buildApp({ exposeDetails: 'never', checkTimeoutMs: 200 })
+  app.health.addCheck({
+    name: 'large',
+    check: () => {
+      calls.large++
+      return { status: 'pass', details: { blob: 'x'.repeat(1_000_000) } }
+    }
+  })
+  app.health.addCheck({ name: 'hanging', check: () => { calls.hanging++; return new Promise(() => {}) }, critical: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const { port } = app.server.address() as { port: number }
+  const storm = async (): Promise<Array<{ status: number, body: string }>> => Promise.all(Array.from({ length: 100 }, async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`)
+    return { status: response.status, body: await response.text() }
+  }))
+
+  // The first storm waits for the hanging check's timeout: every probe shares that evaluation.
+  const first = await storm()
+  t.ok(first.every((probe) => probe.status === 200), 'a burst of probes alone never turns readiness to 503')
+  t.ok(first.every((probe) => probe.body === '{"status":"degraded"}'), 'each probe answers with its status only')
+  t.equal(calls.large, 1, 'the synchronous check ran once for the whole storm')
+  t.equal(calls.hanging, 1, 'the hanging check was called once')
+
+  // Its call is still pending: the next storm gets its failure at once and calls it no more.
+  const second = await storm()
+  t.ok(second.every((probe) => probe.status === 200))
+  t.equal(calls.hanging, 1, 'a call that outlived its timeout is not joined by another')
+  const report = await app.health.probe('ready')
+  t.equal(report.checks.find((check) => check.name === 'hanging')!.result.error, 'timed out after 200 ms')
+})
+
+test('a hung call that returns at last lets the check run again', async (t) => {
+  let release: (() => void) | undefined
+  let calls = 0
+  const app = await buildApp({ checkTimeoutMs: 50 })
+  app.health.addCheck({ name: 'slow', check: () => { calls++; return new Promise<void>((resolve) => { release = resolve }) }, critical: false })
+  await app.ready()
+  t.equal((await app.health.probe('ready')).checks[0]!.result.error, 'timed out after 50 ms')
+  await app.health.probe('ready')
+  t.equal(calls, 1, 'not called again while its call is pending')
+  release!()
+  await sleep(1)
+  await app.health.probe('ready')
+  t.equal(calls, 2, 'called again once it returned')
+  await app.close()
+})
+
+test('a synchronous check that holds the event loop is not run again for every probe that follows', async (t) => {
+  let calls = 0
+  const app = await buildApp()
+  app.health.addCheck({
+    name: 'expensive',
+    check: () => {
+      calls++
+      const until = performance.now() + 20
+      while (performance.now() < until) { /* 20 ms of CPU, as building a large result takes */ }
+      return true
+    }
+  })
+  let cheap = 0
+  app.health.addCheck({ name: 'cheap', check: () => { cheap++; return true } })
+  await app.ready()
+  for (let i = 0; i < 5; i++) t.equal((await app.inject('/health/ready')).statusCode, 200)
+  t.equal(calls, 1, 'its result serves for ten times the 20 ms it held the loop')
+  t.equal(cheap, 5, 'a cheap check still runs for every probe')
+  await app.close()
+})

@@ -1,8 +1,5 @@
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
-
-// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
-// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
-type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
+import createError from '@fastify/error'
+import type { CodedError } from '@obs/core'
 
 // Registration errors: thrown from `register`, never per request. Codes are stable API.
 export const InvalidOptionError: CodedError<[string, string]> = createError(
@@ -19,6 +16,9 @@ export const ReservedLabelError: CodedError<[string, string, string]> = createEr
 
 export const InvalidBucketsError: CodedError<[string, string]> = createError(
   'OBS_METRICS_INVALID_BUCKETS', 'Invalid buckets for %s: %s', 500, TypeError)
+
+export const AlreadyRegisteredError: CodedError = createError(
+  'OBS_METRICS_ALREADY_REGISTERED', '@obs/metrics is already registered in this scope or one it inherits from: register it once, at the root', 500)
 
 export const DuplicateMetricError: CodedError<[string]> = createError(
   'OBS_METRICS_DUPLICATE_METRIC', 'A metric named "%s" is already registered in this registry', 500)

@@ -34,25 +34,5 @@ export function assertLabelNames (names: readonly string[], owner: string, taken
   }
 }
 
-const NEEDS_ESCAPE = /[\\\n"]/
-
-/** Escapes a label value for both exposition formats: backslash, newline and double quote. */
-export function escapeLabelValue (value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value)
-  if (!NEEDS_ESCAPE.test(text)) return text
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
-}
-
-/**
- * `name="value",…`, escaped once so that it can be reused on every scrape. Names in `except`
- * are left out: the default labels, which win over a series' own.
- */
-export function labelPairs (labels: Readonly<Record<string, unknown>>, except?: Readonly<Record<string, unknown>>): string {
-  let out = ''
-  for (const name in labels) {
-    if (labels[name] === undefined || (except !== undefined && Object.hasOwn(except, name))) continue
-    if (out !== '') out += ','
-    out += `${name}="${escapeLabelValue(labels[name])}"`
-  }
-  return out
-}
+/** The value of every label of the series that takes observations over the cap on label sets. */
+export const OVERFLOW = '__overflow__'

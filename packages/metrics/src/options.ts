@@ -1,14 +1,12 @@
-import type { FastifyRequest } from 'fastify'
+import { assertKnownPluginOptions, type ExcludeRule, isIntegerAtLeast, resolveExclude, resolveRouteAuth, type RouteAuth } from '@obs/core'
 import { Registry } from '@prometheus-io/client'
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from './buckets.js'
-import { resolveDiskPaths } from './disk-metrics.js'
+import { resolveDiskPaths } from './app/disk-metrics.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
 
 /** Who may read the metrics routes: a bearer token, or a function of the request. */
-export type MetricsAuth =
-  | { bearerToken: string }
-  | ((request: FastifyRequest) => boolean | Promise<boolean>)
+export type MetricsAuth = RouteAuth
 
 export interface MetricsPluginOptions {
   /** Path of the exposition route; `false` to mount it yourself with `app.metrics.render()`. */
@@ -58,7 +56,7 @@ export interface ResolvedOptions {
   inFlight: boolean
   sizes: boolean
   sizeBuckets: readonly number[]
-  exclude: ReadonlyArray<string | RegExp>
+  exclude: readonly ExcludeRule[]
   maxLabelSets: number
   agentMetrics: boolean
   auth: MetricsAuth | undefined
@@ -84,11 +82,33 @@ export const defaults = Object.freeze({
   diskPaths: []
 })
 
+// Every option, so that a misspelled one is an error rather than a default silently applied.
+const OPTION_NAMES: Record<keyof MetricsPluginOptions, true> = {
+  path: true,
+  summaryPath: true,
+  registry: true,
+  prefix: true,
+  defaultLabels: true,
+  processMetrics: true,
+  requestMetrics: true,
+  buckets: true,
+  inFlight: true,
+  sizes: true,
+  sizeBuckets: true,
+  exclude: true,
+  maxLabelSets: true,
+  agentMetrics: true,
+  auth: true,
+  summaryWindowSeconds: true,
+  diskPaths: true
+}
+
 /** Labels of the request metrics: a default label of the same name would shadow them. */
 export const REQUEST_LABELS = ['method', 'route', 'status_code', 'error_type'] as const
 
 /** Merges options over the defaults once, at registration, and rejects bad ones with coded errors. */
 export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions {
+  assertKnownPluginOptions(options, OPTION_NAMES, InvalidOptionError)
   const o = { ...defaults, ...options }
   for (const key of ['path', 'summaryPath'] as const) {
     const value = o[key]
@@ -104,12 +124,9 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
   for (const key of ['processMetrics', 'requestMetrics', 'inFlight', 'sizes', 'agentMetrics'] as const) {
     if (typeof o[key] !== 'boolean') throw new InvalidOptionError(key, 'expected a boolean')
   }
-  if (!Number.isInteger(o.maxLabelSets) || o.maxLabelSets < 1) throw new InvalidOptionError('maxLabelSets', 'expected a positive integer')
+  if (!isIntegerAtLeast(o.maxLabelSets, 1)) throw new InvalidOptionError('maxLabelSets', 'expected a positive integer')
   if (!(typeof o.summaryWindowSeconds === 'number' && o.summaryWindowSeconds >= 1)) {
     throw new InvalidOptionError('summaryWindowSeconds', 'expected a number of seconds, at least 1')
-  }
-  if (!Array.isArray(o.exclude) || !o.exclude.every((rule) => typeof rule === 'string' || rule instanceof RegExp)) {
-    throw new InvalidOptionError('exclude', 'expected an array of route templates (strings) and RegExps')
   }
   return {
     ...o,
@@ -117,7 +134,8 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
     defaultLabels: resolveDefaultLabels(o.defaultLabels),
     buckets: validateBuckets(o.buckets, 'buckets'),
     sizeBuckets: validateBuckets(o.sizeBuckets, 'sizeBuckets'),
-    auth: resolveAuth(o.auth),
+    exclude: resolveExclude('exclude', o.exclude, InvalidOptionError),
+    auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),
     diskPaths: resolveDiskPaths(o.diskPaths)
   }
 }
@@ -138,13 +156,4 @@ function resolveDefaultLabels (labels: unknown): Record<string, string> {
     out[name] = String(value)
   }
   return Object.freeze(out)
-}
-
-function resolveAuth (auth: unknown): MetricsAuth | undefined {
-  if (auth === undefined || typeof auth === 'function') return auth as MetricsAuth | undefined
-  const token = (auth as { bearerToken?: unknown } | null)?.bearerToken
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new InvalidOptionError('auth', 'expected { bearerToken: string } or a function (request) => boolean')
-  }
-  return { bearerToken: token }
 }

@@ -1,22 +1,23 @@
 import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Registry } from '@prometheus-io/client'
-import { AgentMetrics } from './agent-metrics.js'
-import { createAppMetrics, type AppMetrics } from './app-metrics.js'
+import { AgentMetrics } from './app/agent-metrics.js'
+import { createAppMetrics, type AppMetrics } from './app/app-metrics.js'
 import { authHook } from './auth.js'
-import { OverflowCounter } from './cardinality.js'
-import { registerDiskMetrics } from './disk-metrics.js'
-import { DuplicateMetricError, InvalidOptionError } from './errors.js'
-import { CONTENT_TYPE, negotiateFormat } from './negotiate.js'
+import { OverflowCounter } from './app/cardinality.js'
+import { registerDiskMetrics } from './app/disk-metrics.js'
+import { overflowFamily } from './app/overflow-family.js'
+import { AlreadyRegisteredError, DuplicateMetricError, InvalidOptionError } from './errors.js'
+import { CONTENT_TYPE, negotiateFormat } from './exposition/negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
-import { renderRegistry } from './render-registry.js'
-import { registerProcessMetrics } from './process-metrics.js'
-import { requestFamilies } from './request-families.js'
-import { type ExemplarSource, installRequestHooks } from './request-hooks.js'
-import { SeriesTable } from './request-series.js'
-import { type MetricsSummary, RequestSummary } from './request-summary.js'
-import type { SelfRenderedFamily } from './self-rendered-family.js'
-import { createTimed, type Timed } from './timed.js'
+import { renderRegistry } from './exposition/render-registry.js'
+import { registerProcessMetrics } from './app/process-metrics.js'
+import { requestFamilies } from './requests/families.js'
+import { type ExemplarSource, installRequestHooks } from './requests/hooks.js'
+import { SeriesTable } from './requests/series.js'
+import { type MetricsSummary, RequestSummary } from './requests/summary.js'
+import type { SelfRenderedFamily } from './exposition/self-rendered-family.js'
+import { createTimed, type Timed } from './app/timed.js'
 
 export interface Exposition {
   contentType: string
@@ -52,6 +53,8 @@ declare module 'fastify' {
 }
 
 const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsMetrics (app: FastifyInstance, options: MetricsPluginOptions) {
+  // Before anything is decorated: a second registration would otherwise fail on an internal name.
+  if (app.hasDecorator('metrics')) throw new AlreadyRegisteredError()
   const o = resolveOptions(options)
   const { registry, prefix } = o
   const overflow = new OverflowCounter()
@@ -78,10 +81,10 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     overflow.track(`${prefix}http_request_errors_total`, () => table.errorOverflow?.count ?? 0)
     installRequestHooks(app, table, { inFlight: o.inFlight, sizes: o.sizes, exclude: o.exclude, exemplars })
   }
-  register(overflow.family(prefix))
+  register(overflowFamily(prefix, overflow))
 
   const agent = o.agentMetrics ? new AgentMetrics(appMetrics) : undefined
-  const timed = createTimed(appMetrics, () => agent, app.log)
+  const timed = createTimed(appMetrics, (usage) => agent?.recordTokens(usage), app.log)
 
   const summary = new RequestSummary(table, o.summaryWindowSeconds)
   const ticker = setInterval(() => summary.tick(), (o.summaryWindowSeconds * 1000) / 6).unref()

@@ -14,6 +14,14 @@ test('a bearer token protects /metrics and the summary', async (t) => {
   }
 })
 
+test('the bearer scheme is accepted in any case, as RFC 7235 says: lower-case bearer too', async (t) => {
+  const app = await buildApp({ auth: { bearerToken: 's3cret' } })
+  for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+    t.equal((await app.inject({ url: '/metrics', headers: { authorization: `${scheme} s3cret` } })).statusCode, 200, scheme)
+  }
+  t.equal((await app.inject({ url: '/metrics', headers: { authorization: 'bearer wrong' } })).statusCode, 401)
+})
+
 test('a function decides per request; one that throws or rejects denies', async (t) => {
   const app = await buildApp({
     auth: async (request) => {

@@ -2,6 +2,7 @@ import { test } from 'tap'
 import { randomBytes } from 'node:crypto'
 import { flood } from '../../../test-support/flood.js'
 import { samples } from '../../../test-support/exposition.js'
+import { SeriesTable } from '../src/requests/series.js'
 import { buildApp, scrape, scrapeSamples } from './helpers.js'
 
 const seriesCount = (exposition: string): number => samples(exposition).size
@@ -96,4 +97,14 @@ test('removing a label set frees its place under the cap', async (t) => {
   const s = await scrapeSamples(app)
   t.equal(s.get('queue_items{queue="c"}'), 3)
   t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="queue_items"}'), 0)
+})
+
+test('error types past the series cap leave no trace: the map of known types stays within the cap', async (t) => {
+  const table = new SeriesTable({ durationBuckets: [1], sizeBuckets: undefined, maxLabelSets: 10 })
+  const state = table.methodState('/boom', 'GET')
+  for (let i = 0; i < 20_000; i++) state.errors(`E${i}`).count++
+  t.equal(table.errorSeries.length, 10, 'ten series, the cap')
+  t.equal(table.errorOverflow?.count, 19_990, 'the rest counted in the overflow series')
+  t.equal((state as unknown as { byErrorType: Map<string, unknown> }).byErrorType.size, 10, 'only the types that have a series are remembered')
+  t.equal(state.errors('E3'), state.errors('E3'), 'a type under the cap keeps its series')
 })

@@ -166,3 +166,23 @@ test('an exemplar with a label name that is not valid is dropped, and the scrape
   t.match(om, /http_request_duration_seconds_count\{method="GET",route="\/",status_code="200"\} 1/)
   t.same(await checkOpenMetrics(om), [])
 })
+
+test('an exemplar over 128 runes is dropped when unpaired surrogates make it so (each is one rune, U+FFFD)', async (t) => {
+  const app = await buildApp()
+  app.get('/', async () => 'x')
+  let labels: Record<string, string> = {}
+  app.metrics.setExemplarSource(() => labels)
+  const exemplarOf = async (value: string): Promise<string | undefined> => {
+    labels = { trace_id: value }
+    await app.metrics.registry.resetMetrics()
+    await app.inject('/')
+    return /# \{trace_id="([^"]*)"\}/.exec(await scrape(app, OPENMETRICS))?.[1]
+  }
+  // `trace_id` is 8 runes: 120 more make 128, the limit.
+  t.equal(await exemplarOf('a'.repeat(120)), 'a'.repeat(120), '128 runes are kept')
+  t.equal(await exemplarOf('\u{1F600}'.repeat(120)), '\u{1F600}'.repeat(120), 'a surrogate pair is one rune')
+  t.equal(await exemplarOf('a'.repeat(121)), undefined, '129 runes are dropped')
+  t.equal(await exemplarOf('\udc00'.repeat(123)), undefined, 'unpaired low surrogates count (131 runes)')
+  t.equal(await exemplarOf('\ud800'.repeat(121)), undefined, 'unpaired high surrogates count')
+  t.equal(await exemplarOf(`${'a'.repeat(119)}\ud800`), `${'a'.repeat(119)}\ufffd`, 'a high surrogate at the end is one rune, written as U+FFFD')
+})

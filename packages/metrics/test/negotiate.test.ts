@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { CONTENT_TYPE, negotiateFormat } from '../src/negotiate.js'
+import { CONTENT_TYPE, negotiateFormat } from '../src/exposition/negotiate.js'
 
 test('the Prometheus text format is the default', async (t) => {
   t.equal(negotiateFormat(undefined), 'prometheus')

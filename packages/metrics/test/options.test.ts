@@ -30,6 +30,16 @@ test('bad options are coded errors at registration', async (t) => {
   await rejects(t, { summaryWindowSeconds: 0 }, 'OBS_METRICS_INVALID_OPTION')
 })
 
+test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {
+  await rejects(t, { pathh: '/m' }, 'OBS_METRICS_INVALID_OPTION', /"pathh": unknown option; did you mean "path"\?/)
+  await rejects(t, { maxLabelSet: 10 }, 'OBS_METRICS_INVALID_OPTION', /did you mean "maxLabelSets"/)
+  await rejects(t, { colour: 'red' }, 'OBS_METRICS_INVALID_OPTION', /"colour": unknown option; the options are path, summaryPath/)
+  // Fastify's own register options are Fastify's to read.
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, logLevel: 'warn' } as MetricsPluginOptions)
+  t.ok(app.metrics)
+})
+
 test('a trailing +Inf bucket is accepted and not doubled', async (t) => {
   const app = await buildApp({ buckets: [0.1, 1, Infinity] })
   app.get('/', async () => 'x')

@@ -72,6 +72,15 @@ test('registering twice into one registry is a coded error, not a silent merge',
   await t.rejects(async () => { await three.register(metrics, { registry, requestMetrics: false, agentMetrics: false }) }, { code: 'OBS_METRICS_DUPLICATE_METRIC' })
 })
 
+test('registering the plugin twice in one app is a clear coded error', async (t) => {
+  const app = Fastify()
+  await app.register(metrics)
+  await t.rejects(async () => { await app.register(metrics) }, {
+    code: 'OBS_METRICS_ALREADY_REGISTERED',
+    message: /@obs\/metrics is already registered/
+  })
+})
+
 test('the metrics route can be moved or turned off and mounted elsewhere with render()', async (t) => {
   const moved = await buildApp({ path: '/internal/prometheus' })
   t.equal((await moved.inject('/metrics')).statusCode, 404)

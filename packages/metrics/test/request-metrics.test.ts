@@ -140,6 +140,29 @@ test('per-route opt-out through config, and the exclude list', async (t) => {
   }
 })
 
+test('a RegExp with the g flag leaves out every route it matches, the second one too', async (t) => {
+  const app = await buildApp({ exclude: [/^\/skip/g] })
+  app.get('/skip/a', async () => 'x')
+  app.get('/skip/b', async () => 'x')
+  app.get('/kept', async () => 'x')
+  for (const url of ['/skip/a', '/skip/b', '/skip/a', '/skip/b', '/kept']) await app.inject(url)
+  const text = await scrape(app)
+  t.notOk(text.includes('route="/skip/a"'), '/skip/a is not measured')
+  t.notOk(text.includes('route="/skip/b"'), '/skip/b is not measured')
+  t.match(text, /route="\/kept"/)
+})
+
+test('an error whose getters throw is counted as Error, and its request still answered', async (t) => {
+  const app = await buildApp()
+  app.get('/hostile', async () => {
+    throw Object.defineProperty(new Error('gotcha'), 'code', { get () { throw new Error('getter') } })
+  })
+  t.equal((await app.inject('/hostile')).statusCode, 500)
+  const s = await scrapeSamples(app)
+  t.equal(s.get('http_request_errors_total{method="GET",route="/hostile",error_type="Error"}'), 1)
+  t.equal(s.get('http_requests_total{method="GET",route="/hostile",status_code="500"}'), 1)
+})
+
 test('a request answered by an earlier onRequest hook (a 401 from auth) is still counted', async (t) => {
   const app = Fastify()
   app.addHook('onRequest', async (request, reply) => {

@@ -1,7 +1,7 @@
 import { test } from 'tap'
-import { histogramQuantile } from '../src/histogram-quantile.js'
-import { RequestSummary } from '../src/request-summary.js'
-import { SeriesTable } from '../src/request-series.js'
+import { histogramQuantile } from '../src/requests/histogram-quantile.js'
+import { RequestSummary } from '../src/requests/summary.js'
+import { SeriesTable } from '../src/requests/series.js'
 import { buildApp } from './helpers.js'
 
 test('histogramQuantile interpolates as PromQL histogram_quantile does', async (t) => {
@@ -71,8 +71,11 @@ test('GET /metrics/summary serves it as JSON, and app.metrics.requestSummary() r
   t.equal(ok.requests, 3)
   t.equal(ok.errorRatio, 0)
   t.equal(fail.errorRatio, 1)
-  t.ok(ok.p99 > 0 && ok.p99 <= 0.005)
-  t.equal(app.metrics.requestSummary().routes.length, body.routes.length)
+  // How long the requests took is the machine's business: the quantile itself is tested above.
+  t.ok(ok.p99 > 0, 'a p99 from the observed durations')
+  const direct = app.metrics.requestSummary().routes
+  t.equal(direct.length, body.routes.length)
+  t.equal(direct.find((r) => r.route === '/ok' && r.method === 'GET')?.p99, ok.p99, 'the same quantile both ways')
   t.equal((await (await import('./helpers.js')).buildApp({ summaryPath: false })).printRoutes().includes('summary'), false)
 })
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { loadConsole } from '../src/console-module.js'
+// Its decorator's type: app.obsConsole.
+import type {} from '@obs/console'
 
 type SetupModule = typeof import('../src/index.js')
 
@@ -58,14 +59,30 @@ test('without @obs/console installed, console options are not an error: said at 
   t.match(lines.find((line) => line.msg.includes('@obs/console is not installed')), { level: 30 }, 'info')
 })
 
-test('with @obs/console installed, it is registered last, where @obs/alerts serves its routes', { skip: await loadConsole() === undefined ? '@obs/console is not built in this checkout' : false }, async (t) => {
+test('with @obs/console installed (as in this workspace), it is registered last, where @obs/alerts serves its routes', async (t) => {
   const { default: setup } = await import('../src/index.js')
   const app = Fastify()
   await app.register(setup, { serviceName: 'checkout', tracingSdk: false, alerts: { path: '/ops/alerts' }, console: { enabled: true } })
   t.teardown(() => app.close())
   await app.ready()
   t.same(app.obsSetup.registered, ['metrics', 'tracing', 'health', 'alerts', 'console'])
-  t.equal((await app.inject('/obs/')).statusCode, 200)
+  const page = await app.inject('/obs/')
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'data-alerts-path="/ops/alerts"', 'it acknowledges alerts where @obs/alerts serves them')
+  t.equal(app.obsConsole.prefix, '/obs/')
+})
+
+test('the console\'s own options go through, and it checks them itself', async (t) => {
+  const { default: setup } = await import('../src/index.js')
+  const app = Fastify()
+  await app.register(setup, { serviceName: 'checkout', tracingSdk: false, console: { prefix: '/ops/', alertsPath: '/elsewhere' } })
+  t.teardown(() => app.close())
+  await app.ready()
+  t.equal(app.obsConsole.prefix, '/ops/')
+  t.match((await app.inject('/ops/')).body, 'data-alerts-path="/elsewhere"', 'an alertsPath given wins')
+  const bad = Fastify()
+  t.teardown(() => bad.close())
+  await t.rejects(async () => { await bad.register(setup, { serviceName: 'checkout', tracingSdk: false, console: { prefixx: '/ops/' } }) }, { code: 'OBS_CONSOLE_INVALID_OPTION' })
 })
 
 test('console: false leaves it out, installed or not', async (t) => {

@@ -1,8 +1,5 @@
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
-
-// Each error names its type: the emitted .d.ts then imports FastifyErrorConstructor by name, which
-// resolves for every consumer (`createError.FastifyErrorConstructor` fails without esModuleInterop).
-type CodedError<Args extends unknown[] = []> = FastifyErrorConstructor<{ code: string }, Args>
+import createError from '@fastify/error'
+import type { CodedError } from '@obs/core'
 
 // Registration and start-up errors: thrown by `register` or `initTracing`, never per request.
 // Codes are stable API.

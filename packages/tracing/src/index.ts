@@ -1,18 +1,19 @@
-import plugin from './plugin.js'
+import plugin from './plugin/plugin.js'
 
 export default plugin
-export { obsTracing, type ObsTracing } from './plugin.js'
-export { type TracingPluginOptions, DEFAULT_EXCLUDE, defaults } from './options.js'
-export type { WithSpan, WithSpanResult } from './with-span.js'
-export { initTracing, runningTracingSdk, type TracingSdk } from './sdk.js'
+export { obsTracing, type ObsTracing } from './plugin/plugin.js'
+export { type TracingPluginOptions, DEFAULT_EXCLUDE, defaults } from './plugin/options.js'
+export type { WithSpan, WithSpanResult } from './plugin/with-span.js'
+export { traceExemplar } from './plugin/exemplars.js'
+export { initTracing, runningTracingSdk, type TracingSdk } from './sdk/sdk.js'
 export {
   type TracingSdkOptions, type InstrumentationOptions, type SamplerName, type OtlpProtocol, type ExporterName,
   type ResolvedSdkConfig, resolveSdkConfig
-} from './sdk-config.js'
-export type { ServiceOptions, ServiceInfo } from './service-info.js'
-export { createLogger, loggerOptions, type LoggerPresetOptions } from './logger.js'
-export { isSecretKey, redactSecrets } from './redact-secrets.js'
-export { redactUrl } from './redact-url.js'
-export { traceLogFields, type TraceLogFields } from './log-fields.js'
-export { traceExemplar } from './exemplars.js'
+} from './sdk/sdk-config.js'
+export type { ServiceOptions, ServiceInfo } from './sdk/service-info.js'
+export { createLogger, loggerOptions, type LoggerPresetOptions } from './logging/logger.js'
+export { traceLogFields, type TraceLogFields } from './logging/log-fields.js'
+export { isSecretKey, redactSecrets } from './redact/redact-secrets.js'
+export { redactUrl, redactUrlsInText } from './redact/redact-url.js'
+export { DEFAULT_SECRET_URL_PREFIXES } from './redact/secret-urls.js'
 export { AlreadyRegisteredError, InvalidArgumentError, InvalidOptionError } from './errors.js'

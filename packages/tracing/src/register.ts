@@ -1,8 +1,8 @@
 // The preload: `node --import @obs/tracing/register app.js` starts tracing from the `OTEL_*`
 // environment before the app's first module loads, so HTTP instrumentation sees every server
 // and client the app creates. Works for ESM and CommonJS apps alike.
-import { settleWithin } from './flush.js'
-import { initTracing } from './sdk.js'
+import { settleWithin } from './sdk/flush.js'
+import { initTracing } from './sdk/sdk.js'
 
 /** How long the process waits, once it has nothing else to do, for the final flush. */
 const SHUTDOWN_TIMEOUT_MS = 5000

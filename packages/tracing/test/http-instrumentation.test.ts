@@ -4,15 +4,15 @@ import { test } from 'tap'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { createServer, get as httpGet } from 'node:http'
-import tracing from '../src/index.js'
-import { startTestSdk } from './helpers.js'
+import { createServer, get as httpGet, request as httpRequest } from 'node:http'
+import tracing, { createLogger } from '../src/index.js'
+import { LogLines, startTestSdk } from './helpers.js'
 
 const { watcher, spans, serverSpans, reset } = startTestSdk({ instrumentations: { httpServer: true, httpClient: true, fetch: true } })
 
 const HTTP_SCOPE = '@opentelemetry/instrumentation-http'
 
-async function listen (app: FastifyInstance): Promise<string> {
+async function listen (app: Pick<FastifyInstance, 'listen' | 'server'>): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' })
   return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 }
@@ -128,4 +128,85 @@ test('a request served inside a traced one does not take its span', async (t) =>
   const inner = await ended(SpanKind.SERVER, (span) => span.name === 'GET /inner')
   t.equal(outer.instrumentationScope.name, HTTP_SCOPE, 'the outer request has HTTP instrumentation\'s span')
   t.equal(inner.instrumentationScope.name, '@obs/tracing', 'the inner one a span of its own')
+})
+
+test('a method the semantic conventions do not list is named HTTP: PROPFIND /dav is "HTTP /dav"', async (t) => {
+  reset()
+  const app = Fastify()
+  app.addHttpMethod('PROPFIND')
+  await app.register(tracing)
+  app.route({ method: 'PROPFIND', url: '/dav', handler: async () => 'props' })
+  const base = await listen(app)
+  t.teardown(() => app.close())
+  const status = await new Promise<number>((resolve, reject) => {
+    httpRequest(`${base}/dav`, { method: 'PROPFIND' }, (response) => { response.resume().on('end', () => resolve(response.statusCode!)) }).on('error', reject).end()
+  })
+  t.equal(status, 200)
+  const span = await ended(SpanKind.SERVER, () => true)
+  t.equal(span.instrumentationScope.name, HTTP_SCOPE)
+  t.equal(span.name, 'HTTP /dav')
+  t.equal(span.attributes['http.request.method'], '_OTHER')
+  t.equal(span.attributes['http.request.method_original'], 'PROPFIND')
+})
+
+test('excluded routes write no trace id into their log lines: their span is never exported', async (t) => {
+  reset()
+  const logs = new LogLines()
+  const app = Fastify({ loggerInstance: createLogger({ serviceName: 'api', env: {} }, logs) })
+  // Declared before the plugin, as @obs/metrics declares /metrics.
+  app.get('/metrics', async (request) => { request.log.info('scraped'); return 'm' })
+  await app.register(tracing)
+  app.get('/health/live', async (request) => { request.log.info('probed'); return 'ok' })
+  app.get('/private', { config: { tracing: false } }, async (request) => { request.log.info('private'); return 'p' })
+  app.get('/traced', async (request) => { request.log.info('traced'); return 't' })
+  const base = await listen(app)
+  t.teardown(() => app.close())
+
+  for (const path of ['/metrics', '/health/live', '/private']) {
+    t.equal((await fetch(`${base}${path}`)).status, 200)
+  }
+  const untraced = logs.lines.filter((line) => line.reqId !== undefined)
+  t.ok(untraced.length >= 9, 'incoming, handler and completed lines of three requests')
+  t.same(untraced.filter((line) => 'trace_id' in line).map((line) => line.msg), [], 'none carries a trace id')
+
+  t.equal((await fetch(`${base}/traced`)).status, 200)
+  const span = await ended(SpanKind.SERVER, (candidate) => candidate.name === 'GET /traced')
+  const traced = logs.lines.filter((line) => line.msg === 'traced')
+  t.equal(traced[0]!.trace_id, span.spanContext().traceId, 'a traced route still does')
+  t.same(serverSpans().map((candidate) => candidate.name), ['GET /traced'])
+})
+
+test('secret URL paths of outbound calls are redacted: Slack\'s by default, and any prefix a notifier marks', async (t) => {
+  reset()
+  const receiver = createServer((_request, response) => response.end('ok'))
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => receiver.close())
+  const base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`
+  const app = Fastify()
+  await app.register(tracing)
+  await app.ready()
+  t.teardown(() => app.close())
+  const unmark = app.tracing.addSecretUrlPrefix(`${base}/hooks/`)
+
+  t.equal(await httpGetText(`${base}/hooks/T000/B000/s3cr3t-path?token=q`), 'ok')
+  const viaHttp = await ended(SpanKind.CLIENT, (span) => span.instrumentationScope.name === HTTP_SCOPE)
+  t.equal(viaHttp.attributes['url.full'], `${base}/hooks/REDACTED`)
+  reset()
+  t.equal(await (await fetch(`${base}/hooks/T000/B000/s3cr3t-path?token=q`)).text(), 'ok')
+  const viaFetch = await ended(SpanKind.CLIENT, () => true)
+  t.equal(viaFetch.attributes['url.full'], `${base}/hooks/REDACTED`)
+  t.equal(viaFetch.attributes['url.path'], '/hooks/REDACTED')
+  t.equal(viaFetch.attributes['url.query'], 'REDACTED')
+  for (const span of [viaHttp, viaFetch]) t.notMatch(JSON.stringify(span.attributes), /s3cr3t|T000/, 'the path appears nowhere')
+
+  unmark()
+  reset()
+  await fetch(`${base}/hooks/public`)
+  t.equal((await ended(SpanKind.CLIENT, () => true)).attributes['url.full'], `${base}/hooks/public`, 'unmarked, the path is kept')
+
+  // Slack's webhooks: the span starts (and the requestHook runs) before the name is resolved.
+  reset()
+  await fetch('https://hooks.slack.com/services/T000/B000/XXXXsecret', { method: 'POST', signal: AbortSignal.timeout(2000) }).catch(() => {})
+  const slack = await ended(SpanKind.CLIENT, () => true)
+  t.equal(slack.attributes['url.full'], 'https://hooks.slack.com/services/REDACTED')
 })

@@ -268,7 +268,36 @@ test('loggerOptions plugs into Fastify\'s logger option', async (t) => {
 })
 
 test('bad preset options are coded errors', async (t) => {
+  t.throws(() => loggerOptions({ levle: 'info' } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "level"/ })
   t.throws(() => loggerOptions({ level: 'loud' }), { code: 'OBS_TRACING_INVALID_OPTION' })
   t.throws(() => loggerOptions({ redact: ['ok', ''] }), { code: 'OBS_TRACING_INVALID_OPTION' })
   t.throws(() => loggerOptions({ censor: 1 as unknown as string }), { code: 'OBS_TRACING_INVALID_OPTION' })
+})
+
+test('the preset redacts Fastify\'s request.query and request.params, whose prototypes are their own', async (t) => {
+  const logs = new LogLines()
+  const app = Fastify({ loggerInstance: createLogger({ serviceName: 'api', env: {} }, logs) })
+  app.get('/users/:apiKey', async (request) => {
+    request.log.info({ query: request.query, params: request.params }, 'looked up')
+    return 'ok'
+  })
+  await app.inject('/users/sk-param?password=hunter2&page=2')
+  const line = logs.lines.find((entry) => entry.msg === 'looked up')!
+  t.same(line.query, { password: '[Redacted]', page: '2' })
+  t.same(line.params, { apiKey: '[Redacted]' })
+  t.notOk(logs.raw.join('\n').includes('hunter2'), 'the query\'s password appears nowhere')
+})
+
+test('the preset redacts secret query parameters of URLs anywhere in a line: Fastify\'s 404 message too', async (t) => {
+  const logs = new LogLines()
+  const app = Fastify({ loggerInstance: createLogger({ serviceName: 'api', env: {}, censor: '"x"' }, logs) })
+  await app.inject('/nope?token=sk-404&page=2')
+  app.log.info({ target: 'https://api.example.com/v1?api_key=sk-value&q=1' }, 'calling https://api.example.com/v1?key=sk-msg&q=1 now')
+  const raw = logs.raw.join('\n')
+  for (const secret of ['sk-404', 'sk-value', 'sk-msg']) t.notOk(raw.includes(secret), `${secret} does not appear`)
+  const notFound = logs.lines.find((line) => String(line.msg).startsWith('Route GET'))!
+  t.equal(notFound.msg, 'Route GET:/nope?token="x"&page=2 not found', 'the censor is written as JSON allows')
+  const call = logs.lines.find((line) => String(line.msg).startsWith('calling'))!
+  t.equal(call.msg, 'calling https://api.example.com/v1?key="x"&q=1 now')
+  t.equal(call.target, 'https://api.example.com/v1?api_key="x"&q=1')
 })

@@ -1,7 +1,11 @@
 import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
-import tracing, { defaults, type TracingPluginOptions } from '../src/index.js'
+import tracing, { defaults, resolveSdkConfig, type TracingPluginOptions } from '../src/index.js'
+
+// Every app of this file that registers without an SDK and a provider counts here.
+const noSdkWarnings: Error[] = []
+process.on('warning', (warning) => { if ((warning as { code?: string }).code === 'OBS_TRACING_NO_SDK') noSdkWarnings.push(warning) })
 
 const rejects = async (t: Test, options: unknown, code: string, message?: RegExp): Promise<void> => {
   const app = Fastify()
@@ -21,6 +25,13 @@ test('bad options are coded errors at registration', async (t) => {
   await rejects(t, { flushTimeoutMs: -1 }, 'OBS_TRACING_INVALID_OPTION')
   await rejects(t, { flushTimeoutMs: 1.5 }, 'OBS_TRACING_INVALID_OPTION')
   await rejects(t, { tracerProvider: {} }, 'OBS_TRACING_INVALID_OPTION', /tracerProvider/)
+})
+
+test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {
+  await rejects(t, { traceIdHeadr: 'x-trace-id' }, 'OBS_TRACING_INVALID_OPTION', /"traceIdHeadr": unknown option; did you mean "traceIdHeader"\?/)
+  await rejects(t, { exlude: [] }, 'OBS_TRACING_INVALID_OPTION', /did you mean "exclude"/)
+  t.throws(() => resolveSdkConfig({ serviceNme: 'x', env: {} } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /"serviceNme": unknown option; did you mean "serviceName"\?/ })
+  t.throws(() => resolveSdkConfig({ instrumentations: { httpSever: false }, env: {} } as never), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "instrumentations.httpServer"/ })
 })
 
 test('the defaults are documented values', async (t) => {
@@ -73,4 +84,16 @@ test('the plugin flushes the provider when the app closes, and a stuck flush doe
   await app3.register(tracing, { tracerProvider: Object.assign(new TracerProvider(), { forceFlush: async () => { flushed3++ } }), flushOnClose: false })
   await app3.close()
   t.equal(flushed3, 0)
+})
+
+test('registered with no SDK started, the plugin says so once per process', async (t) => {
+  for (let i = 0; i < 2; i++) {
+    const app = Fastify()
+    await app.register(tracing)
+    await app.ready()
+    await app.close()
+  }
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(noSdkWarnings.length, 1, 'one warning, for all the apps of this file that trace into no SDK')
+  t.match(noSdkWarnings[0]!.message, /no OpenTelemetry SDK is started.*initTracing\(\)/)
 })

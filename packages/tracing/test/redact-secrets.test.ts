@@ -39,15 +39,25 @@ test('redaction copies only what it changes and goes four objects deep', async (
   t.same(redactSecrets({ headers }, R), { headers: { authorization: R, accept: '*/*' } }, 'objects without a prototype too')
 })
 
-test('class instances, primitives and skipped keys are left alone', async (t) => {
-  class Request { password = 'kept: not a plain object' }
-  const request = new Request()
-  t.equal(redactSecrets({ req: request }, R).req, request)
+test('objects of any prototype are looked into: Fastify\'s request.query and request.params have their own', async (t) => {
+  class Credentials { password = 'p' }
+  const redacted = redactSecrets({ login: new Credentials() }, R).login
+  t.equal(redacted.password, R)
+  t.ok(redacted instanceof Credentials, 'copied with its prototype')
+  const NullObject = function (): void {} as unknown as new () => Record<string, string>
+  NullObject.prototype = Object.create(null) as object
+  const query = Object.assign(new NullObject(), { api_key: 'k', page: '2' })
+  t.same({ ...redactSecrets({ query }, R).query }, { api_key: R, page: '2' }, 'a prototype neither Object.prototype nor null')
+  const hostile = Object.defineProperty({}, 'token', { enumerable: true, get () { throw new Error('no') } })
+  t.equal(redactSecrets({ hostile }, R).hostile, hostile, 'a getter that throws leaves its object as it is, and redaction goes on')
+  const buffer = Buffer.from('x')
+  t.equal(redactSecrets({ data: buffer }, R).data, buffer, 'binary data is not looked into')
+})
+
+test('primitives and skipped keys are left alone', async (t) => {
   t.equal(redactSecrets('password', R), 'password')
   t.equal(redactSecrets(null, R), null)
   t.same(redactSecrets({ req: { password: 'p' }, password: 'q' }, R, { skip: new Set(['req']) }), { req: { password: 'p' }, password: R })
-  t.equal(redactSecrets({ req: request }, R, { anyObject: true }).req, request, 'anyObject is for the top object only')
-  t.equal(redactSecrets(request, R, { anyObject: true }).password, R, 'which it looks into whatever its class')
   const error = Object.assign(new TypeError('x'), { token: 't', config: { headers: { authorization: 'a' } } })
   const copy = redactSecrets({ error }, R).error
   t.ok(copy instanceof TypeError, 'errors are looked into, and copied with their prototype')

@@ -1,7 +1,7 @@
 import { test } from 'tap'
-import { splitHost } from '../src/request-attributes.js'
-import { describeRoute } from '../src/route-state.js'
-import { isSecretParam, redactUrl } from '../src/redact-url.js'
+import { splitHost } from '../src/plugin/request-attributes.js'
+import { describeRoute } from '../src/plugin/route-state.js'
+import { isSecretParam, redactUrl } from '../src/redact/redact-url.js'
 
 test('Host headers split into server.address and server.port', async (t) => {
   t.same(splitHost('api.example.com:8443'), { address: 'api.example.com', port: 8443 })

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '@obs/core'
 import { InvalidOptionError } from '../errors.js'
 import { DeliveryError } from './types.js'
 
@@ -34,6 +35,8 @@ export interface Endpoint {
   readonly shown: string
   /** What must never reach a log: the URL's password, path and query. */
   readonly secrets: readonly string[]
+  /** Scheme and host, then `/`: what follows it (path and query) is what logs and spans never show. */
+  readonly origin: string
 }
 
 /**
@@ -51,7 +54,8 @@ export function endpoint (url: string, headers: Readonly<Record<string, string>>
     target.username = ''
     target.password = ''
   }
-  return { url: target.href, headers: own, shown: `${target.protocol}//${target.host}${target.pathname === '/' && target.search === '' ? '/' : '/…'}`, secrets: [target.href, ...secrets] }
+  const origin = `${target.protocol}//${target.host}/`
+  return { url: target.href, headers: own, shown: target.pathname === '/' && target.search === '' ? origin : `${origin}…`, secrets: [target.href, ...secrets], origin }
 }
 
 /** A message with every secret of the endpoint replaced. */
@@ -109,10 +113,5 @@ export function retryAfter (header: string | null, now = Date.now()): number | u
 
 /** Checks a notifier's URL at registration. */
 export function checkHttpUrl (name: string, value: unknown): void {
-  let ok = false
-  try {
-    const url = new URL(String(value))
-    ok = typeof value === 'string' && (url.protocol === 'http:' || url.protocol === 'https:')
-  } catch {}
-  if (!ok) throw new InvalidOptionError(name, 'expected an http(s) URL')
+  if (!isHttpUrl(value)) throw new InvalidOptionError(name, 'expected an http(s) URL')
 }

@@ -1,3 +1,4 @@
+import { assertKnownOptions } from '@obs/core'
 import { InvalidOptionError, UnknownChannelError } from '../errors.js'
 import { SEVERITIES, type Severity } from '../rules/types.js'
 
@@ -29,10 +30,8 @@ export function resolveRouting (routing: Routing, known: ReadonlySet<string>, ru
     for (const name of list) if (!known.has(name)) throw new UnknownChannelError(String(name), where)
     return list
   }
-  for (const key of Object.keys(routing)) {
-    if (key !== 'default' && !SEVERITIES.includes(key as Severity)) throw new InvalidOptionError(`routing.${key}`, `expected one of ${SEVERITIES.join(', ')}, default`)
-    check(routing[key as Severity], `routing.${key}`)
-  }
+  assertKnownOptions(routing, [...SEVERITIES, 'default'], InvalidOptionError, 'routing.')
+  for (const key of Object.keys(routing)) check(routing[key as Severity], `routing.${key}`)
   for (const rule of rules) if (rule.channels !== undefined) check(rule.channels, `the channels of rule "${rule.name}"`)
   // No routing at all: every channel. Routing for some severities only: the others go to
   // `default`, else nowhere (never to every channel, pager included, by accident).

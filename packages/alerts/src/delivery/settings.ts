@@ -1,3 +1,4 @@
+import { assertKnownOptions, isIntegerAtLeast } from '@obs/core'
 import { InvalidOptionError } from '../errors.js'
 import { type Duration, optionDuration } from '../promql/duration.js'
 
@@ -27,17 +28,20 @@ export interface DeliveryOptions {
   readonly queueSize: number
 }
 
+const SETTING_NAMES: Record<keyof DeliverySettings, true> = { timeout: true, retries: true, backoff: true, maxBackoff: true, queueSize: true }
+
 export const positiveInteger = (name: string, value: unknown): number => {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new InvalidOptionError(name, 'expected a positive integer')
+  if (!isIntegerAtLeast(value, 1)) throw new InvalidOptionError(name, 'expected a positive integer')
   return value as number
 }
 
 /** Checks delivery settings (`name` is the option's path in errors), over `base` when given. */
 export function resolveDelivery (name: string, d: Partial<DeliverySettings>, base?: DeliveryOptions): DeliveryOptions {
+  assertKnownOptions(d, SETTING_NAMES, InvalidOptionError, `${name}.`)
   if (base !== undefined) {
     d = { timeout: base.timeoutMs, retries: base.retries, backoff: base.backoffMs, maxBackoff: base.maxBackoffMs, queueSize: base.queueSize, ...d }
   }
-  if (!Number.isInteger(d.retries) || (d.retries as number) < 0) throw new InvalidOptionError(`${name}.retries`, 'expected an integer ≥ 0')
+  if (!isIntegerAtLeast(d.retries, 0)) throw new InvalidOptionError(`${name}.retries`, 'expected an integer ≥ 0')
   const backoffMs = optionDuration(`${name}.backoff`, d.backoff, { min: 1 })
   const maxBackoffMs = optionDuration(`${name}.maxBackoff`, d.maxBackoff, { min: 1 })
   if (maxBackoffMs < backoffMs) throw new InvalidOptionError(`${name}.maxBackoff`, 'must not be shorter than backoff')

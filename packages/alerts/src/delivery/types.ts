@@ -46,6 +46,8 @@ export interface Notifier {
   /** What to send again now, if anything. */
   resend? (now: number): Delivery | undefined
   close? (): Promise<void>
+  /** What follows this in the notifier's URL is a secret (a webhook's path): kept out of client spans. */
+  readonly secretUrlPrefix?: string
 }
 
 /** What a notifier module's factory is given besides its configuration. */
@@ -62,6 +64,8 @@ export interface NotifierContext {
  * in `notifiers/index.ts` lists them by `type`; adding a notifier is one module and one line.
  */
 export interface NotifierModule<C> {
+  /** The configuration's keys besides `type` and `delivery`: any other is a misspelling, a coded error. */
+  readonly options: Record<Exclude<keyof C, 'type'>, true>
   /** Throws OBS_ALERTS_INVALID_OPTION, naming the field under `at` (`notifiers.pager`). */
   validate (config: C, at: string): void
   create (config: C, context: NotifierContext): Notifier

@@ -78,6 +78,7 @@ export function alertmanagerNotifier (config: AlertmanagerConfig, resendInterval
 const MIN_RESEND_MS = 100
 
 export const alertmanager: NotifierModule<AlertmanagerConfig> = {
+  options: { url: true, resendInterval: true, headers: true },
   validate (config, at) {
     checkHttpUrl(`${at}.url`, config.url)
     if (config.resendInterval !== undefined) optionDuration(`${at}.resendInterval`, config.resendInterval, { min: MIN_RESEND_MS })

@@ -9,6 +9,7 @@ export interface CustomNotifierConfig {
 }
 
 export const custom: NotifierModule<CustomNotifierConfig> = {
+  options: { send: true },
   validate (config, at) {
     if (typeof config.send !== 'function') throw new InvalidOptionError(`${at}.send`, 'expected a function')
   },

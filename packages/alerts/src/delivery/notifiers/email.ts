@@ -1,3 +1,4 @@
+import { assertKnownOptions, isIntegerAtLeast } from '@obs/core'
 import type { Transporter } from 'nodemailer'
 import type { AlertNotification } from '../../engine/alert.js'
 import { InvalidOptionError } from '../../errors.js'
@@ -118,11 +119,15 @@ export function emailNotifier (config: EmailConfig, timeoutMs: number): Notifier
   }
 }
 
+const SMTP_OPTIONS: Record<keyof EmailConfig['smtp'], true> = { host: true, port: true, secure: true, requireTLS: true, auth: true, tls: true }
+
 export const email: NotifierModule<EmailConfig> = {
+  options: { smtp: true, from: true, to: true, subjectPrefix: true },
   validate (config, at) {
     const smtp = config.smtp as EmailConfig['smtp'] | undefined
+    assertKnownOptions(smtp, SMTP_OPTIONS, InvalidOptionError, `${at}.smtp.`)
     if (typeof smtp?.host !== 'string' || smtp.host === '') throw new InvalidOptionError(`${at}.smtp.host`, 'expected the SMTP host')
-    if (smtp.port !== undefined && !(Number.isInteger(smtp.port) && smtp.port > 0 && smtp.port < 65536)) throw new InvalidOptionError(`${at}.smtp.port`, 'expected a port number')
+    if (smtp.port !== undefined && !(isIntegerAtLeast(smtp.port, 1) && smtp.port < 65536)) throw new InvalidOptionError(`${at}.smtp.port`, 'expected a port number')
     if (typeof config.from !== 'string' || !config.from.includes('@')) throw new InvalidOptionError(`${at}.from`, 'expected an email address')
     const to = typeof config.to === 'string' ? [config.to] : config.to
     if (!Array.isArray(to) || to.length === 0 || !to.every((a) => typeof a === 'string' && a.includes('@'))) {

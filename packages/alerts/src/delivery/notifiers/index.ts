@@ -1,3 +1,5 @@
+import { assertKnownOptions } from '@obs/core'
+import { InvalidOptionError } from '../../errors.js'
 import type { DeliverySettings } from '../settings.js'
 import type { Notifier, NotifierContext, NotifierModule } from '../types.js'
 import { alertmanager, type AlertmanagerConfig } from './alertmanager.js'
@@ -25,8 +27,10 @@ function moduleOf (config: NotifierConfig): NotifierModule<NotifierConfig> | und
 /** Whether `type` names a notifier, and the configuration checks out; throws the module's coded error. */
 export function validateNotifier (config: NotifierConfig, at: string): boolean {
   const module = moduleOf(config)
-  module?.validate(config, at)
-  return module !== undefined
+  if (module === undefined) return false
+  assertKnownOptions(config, [...Object.keys(module.options), 'type', 'delivery'], InvalidOptionError, `${at}.`)
+  module.validate(config, at)
+  return true
 }
 
 /** A notifier for a validated configuration. */

@@ -56,6 +56,7 @@ export function slackPayload (delivery: Delivery, config: Pick<SlackConfig, 'cha
 }
 
 export const slack: NotifierModule<SlackConfig> = {
+  options: { url: true, channel: true, username: true, iconEmoji: true },
   validate (config, at) {
     checkHttpUrl(`${at}.url`, config.url)
   },
@@ -63,6 +64,8 @@ export const slack: NotifierModule<SlackConfig> = {
     const to = endpoint(config.url)
     return {
       type: 'slack',
+      // The URL alone authorizes a post: its path is the credential.
+      secretUrlPrefix: to.origin,
       async send (delivery, signal) {
         await postJson(to, slackPayload(delivery, config), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }

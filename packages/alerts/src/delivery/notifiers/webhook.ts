@@ -1,3 +1,4 @@
+import { isIntegerAtLeast } from '@obs/core'
 import type { AlertNotification } from '../../engine/alert.js'
 import { InvalidOptionError } from '../../errors.js'
 import { checkHttpUrl, endpoint, postJson } from '../http.js'
@@ -83,9 +84,10 @@ export function webhookPayload (delivery: Delivery, externalURL: string, maxAler
 
 /** POSTs the Alertmanager webhook v4 payload, so receivers written for Alertmanager work as they are. */
 export const webhook: NotifierModule<WebhookConfig> = {
+  options: { url: true, headers: true, maxAlerts: true },
   validate (config, at) {
     checkHttpUrl(`${at}.url`, config.url)
-    if (config.maxAlerts !== undefined && !(Number.isInteger(config.maxAlerts) && config.maxAlerts >= 0)) {
+    if (config.maxAlerts !== undefined && !isIntegerAtLeast(config.maxAlerts, 0)) {
       throw new InvalidOptionError(`${at}.maxAlerts`, 'expected an integer ≥ 0')
     }
   },
@@ -93,6 +95,8 @@ export const webhook: NotifierModule<WebhookConfig> = {
     const to = endpoint(config.url, config.headers)
     return {
       type: 'webhook',
+      // The URL alone authorizes a post: its path is the credential.
+      secretUrlPrefix: to.origin,
       async send (delivery, signal) {
         await postJson(to, webhookPayload(delivery, externalUrl, config.maxAlerts), { 'idempotency-key': deliveryKey(delivery) }, signal)
       }

@@ -1,0 +1,8 @@
+export type { CodedError, InvalidOption } from './coded-error.js'
+export { errorType } from './error-type.js'
+export { isThenable } from './thenable.js'
+export { isHttpUrl, isIntegerAtLeast, isNonNegativeNumber, isPositiveNumber } from './values.js'
+export { assertKnownOptions, assertKnownPluginOptions, FASTIFY_REGISTER_OPTIONS, nearestName, type OptionNames } from './known-options.js'
+export { createAuthorizer, resolveRouteAuth, type Authorizer, type RouteAuth } from './bearer-auth.js'
+export { isExcludedRoute, resolveExclude, type ExcludeRule } from './route-exclusion.js'
+export { createRouteCache, type RouteCache, type RouteCacheOptions, type RouteConfig, type RouteDeclaration } from './route-cache.js'
