@@ -49,7 +49,10 @@ export interface ResolvedOptions {
   consoleAsked: boolean
 }
 
-const KNOWN = new Set<string>(['serviceName', 'environment', 'tracingSdk', ...PARTS])
+const OWN = ['serviceName', 'environment', 'tracingSdk', ...PARTS]
+// Fastify's `register` takes these for any plugin and passes them on with the plugin's own.
+// (@obs/core's FASTIFY_REGISTER_OPTIONS: this package does not depend on @obs/core yet.)
+const KNOWN = new Set<string>([...OWN, 'prefix', 'logLevel', 'logSerializers'])
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -65,7 +68,7 @@ function part<T> (name: string, value: unknown): T | false {
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (!isPlainObject(options)) throw new InvalidOptionError('options', 'expected an object with at least serviceName')
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(key, `unknown option; the options are ${[...KNOWN].join(', ')}`)
+    if (!KNOWN.has(key)) throw new InvalidOptionError(key, `unknown option; the options are ${OWN.join(', ')}`)
   }
   const { serviceName, environment } = options
   if (typeof serviceName !== 'string' || serviceName.trim() === '') throw new InvalidOptionError('serviceName', 'expected the name of the service, a non-empty string')

@@ -35,6 +35,10 @@ test('a part\'s own options are checked by the part, with its own code', async (
   await t.rejects(register({ serviceName: 'a', tracingSdk: false, alerts: { interval: 'often' } }), { code: 'OBS_ALERTS_INVALID_OPTION' })
 })
 
+test('Fastify\'s own register options are not unknown options', async (t) => {
+  await t.resolves(register({ serviceName: 'a', tracingSdk: false, logLevel: 'warn' }))
+})
+
 test('metrics off with alerts off is fine', async (t) => {
   await t.resolves(register({ serviceName: 'a', metrics: false, alerts: false, tracingSdk: false }))
 })
