@@ -10,12 +10,40 @@ export interface LoadStats {
   /** Latency quantiles of every request, in ms (Infinity without requests). */
   p95: number
   p99: number
+  /** Every request's latency in ms, ascending. */
+  latencies: readonly number[]
 }
 
 /** The `q` quantile of ascending values: the smallest value at or above that share of them. */
 export function quantile (sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Infinity
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)]!
+}
+
+/**
+ * How low and how high the `q` quantile may really be, given only these samples: the order
+ * statistics `z` standard errors of the binomial count below and above `n × q` (distribution-free).
+ * With 250 samples the p99 is the third largest, and its bounds the sixth largest and the largest.
+ */
+export function quantileBounds (sorted: readonly number[], q: number, z = 1): { low: number, high: number } {
+  const n = sorted.length
+  if (n === 0) return { low: Infinity, high: Infinity }
+  const spread = z * Math.sqrt(n * q * (1 - q))
+  const at = (rank: number): number => sorted[Math.min(n, Math.max(1, rank)) - 1]!
+  return { low: at(Math.floor(n * q - spread)), high: at(Math.ceil(n * q + spread)) }
+}
+
+/** The statistics of one target's requests. */
+export function summarize (latencies: number[], errors: number): LoadStats {
+  const sorted = latencies.sort((a, b) => a - b)
+  return {
+    requests: sorted.length,
+    errors,
+    errorRatio: sorted.length === 0 ? 0 : errors / sorted.length,
+    p95: quantile(sorted, 0.95),
+    p99: quantile(sorted, 0.99),
+    latencies: sorted
+  }
 }
 
 /**
@@ -49,16 +77,7 @@ export async function probeLoad (targets: readonly string[], seconds: number, co
       }))
     }
   }))
-  return latencies.map((sorted, target) => {
-    sorted.sort((a, b) => a - b)
-    return {
-      requests: sorted.length,
-      errors: errors[target]!,
-      errorRatio: sorted.length === 0 ? 0 : errors[target]! / sorted.length,
-      p95: quantile(sorted, 0.95),
-      p99: quantile(sorted, 0.99)
-    }
-  })
+  return latencies.map((values, target) => summarize(values, errors[target]!))
 }
 
 /** One line for people: `812 requests, 0 errors (0.00%), p95 62.1 ms, p99 90.3 ms`. */
