@@ -83,6 +83,8 @@ test('the console in a browser', async (t) => {
     const traceId = await link.getAttribute('title')
     await link.click()
     await page.waitForURL(`${base}/obs/traces/${traceId}`)
+    // The page fetches the trace after it loads: wait for the waterfall, then read it.
+    await page.locator('.waterfall .span-name').first().waitFor()
     t.same(await page.locator('.waterfall .span-name').allInnerTexts(), ['GET /slow', 'llm.call', 'tool.search'], 'the trace of that line')
   })
 

@@ -70,7 +70,7 @@ test('cache, queue, tasks and quality score', async (t) => {
   t.equal(s.get('agent_tasks_in_progress'), 0)
   t.equal(s.get('agent_tasks_total{status="completed"}'), 1)
   t.equal(s.get('agent_tasks_total{status="failed"}'), 1)
-  t.ok(s.get('agent_task_duration_seconds_sum{status="completed"}')! >= 0.01)
+  t.ok(s.get('agent_task_duration_seconds_sum{status="completed"}')! >= 0.009, 'a 10 ms task (timers may fire up to a millisecond early)')
   t.equal(s.get('agent_quality_score_count'), 1, 'NaN scores are ignored')
   t.equal(s.get('agent_quality_score_bucket{le="0.8"}'), 0)
   t.equal(s.get('agent_quality_score_bucket{le="0.9"}'), 1)
