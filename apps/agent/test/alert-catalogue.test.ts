@@ -39,6 +39,12 @@ async function catalogue (t: Test, overrides: Partial<AgentConfig> = {}, options
   }
 }
 
+/** Keeps this thread busy for 30 ms of wall time. */
+function spendCpu (): void {
+  const until = performance.now() + 30
+  while (performance.now() < until);
+}
+
 const ruleLabels = (severity: string) => ({ alertname: undefined, team: 'agent', service: 'agent', severity })
 
 test('AgentToolErrorRatio: the calculator fails on every division by zero', async (t) => {
@@ -132,9 +138,10 @@ test('AgentHighMemory, AgentHighCpu: this process, under its limits and then pas
   await quiet.run(2.5)
   t.same([...quiet.firing('AgentHighMemory'), ...quiet.firing('AgentHighCpu')], [], 'quiet under its limits')
 
-  // Any resident memory and any CPU time are past these.
+  // Any resident memory and any CPU time are past these. The kernel accounts user time in
+  // scheduler ticks, so each step spends a few ticks' worth: an idle step may not move the counter.
   const past = await catalogue(t, {}, { limits: { memoryBytes: 1, cpuCores: 0 } })
-  await past.run(2.5)
+  await past.run(3, spendCpu)
   t.match(past.firing('AgentHighMemory'), [{ labels: { ...ruleLabels('warning'), alertname: 'AgentHighMemory' } }])
   t.match(past.firing('AgentHighCpu'), [{ labels: { ...ruleLabels('warning'), alertname: 'AgentHighCpu' } }])
 })
