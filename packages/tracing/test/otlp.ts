@@ -3,7 +3,8 @@
 // longer ships the generated protobufjs module these tests decoded with (0.216 was the last
 // with the trace messages), so the wire format is read here, apart from the encoder under test.
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { all, bytes, double, fixed32, fixed64, last, message, readMessage, string, varint, type WireMessage, type WireValue } from './protobuf.js'
+import { attributes, hex, resourceAttributes, scopeName } from '../../../test-support/otlp-common.js'
+import { all, fixed32, fixed64, last, message, readMessage, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
 
 /** A span as decoded from the wire, with ids in hex and attributes as a plain object. */
 export interface WireSpan {
@@ -27,31 +28,6 @@ export interface WireSpan {
 
 export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const
 export const STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const
-
-/** common.v1.AnyValue: string 1, bool 2, int 3, double 4, array 5 (values 1), bytes 7. */
-function anyValue (value: WireMessage): unknown {
-  if (value.has(1)) return string(last(value, 1))
-  if (value.has(2)) return varint(last(value, 2)) !== 0n
-  if (value.has(3)) return Number(BigInt.asIntN(64, varint(last(value, 3))!))
-  if (value.has(4)) return double(last(value, 4))
-  if (value.has(5)) return all(message(last(value, 5))!, 1).map((item) => anyValue(message(item)!))
-  if (value.has(7)) return bytes(last(value, 7))
-  return undefined
-}
-
-/** Repeated common.v1.KeyValue (key 1, value 2) as an object. */
-function attributes (list: readonly WireValue[]): Record<string, unknown> {
-  return Object.fromEntries(list.map((item) => {
-    const kv = message(item)!
-    const value = message(last(kv, 2))
-    return [string(last(kv, 1)), value === undefined ? undefined : anyValue(value)]
-  }))
-}
-
-const hex = (value: WireValue | undefined): string | undefined => {
-  const raw = bytes(value)
-  return raw === undefined || raw.length === 0 ? undefined : Buffer.from(raw).toString('hex')
-}
 
 /** trace.v1.Span; its events (11: name 2, attributes 3) and status (15: message 2, code 3). */
 function span (raw: WireMessage, resource: Record<string, unknown>, scope: string): WireSpan {
@@ -89,12 +65,10 @@ export function decodeTraceExport (body: Buffer): WireSpan[] {
   const spans: WireSpan[] = []
   for (const item of all(readMessage(body), 1)) {
     const resourceSpans = message(item)!
-    const resourceMessage = message(last(resourceSpans, 1))
-    const resource = resourceMessage === undefined ? {} : attributes(all(resourceMessage, 1))
+    const resource = resourceAttributes(last(resourceSpans, 1))
     for (const scopeItem of all(resourceSpans, 2)) {
       const scopeSpans = message(scopeItem)!
-      const scopeMessage = message(last(scopeSpans, 1))
-      const scope = scopeMessage === undefined ? '' : string(last(scopeMessage, 1)) ?? ''
+      const scope = scopeName(last(scopeSpans, 1))
       for (const spanItem of all(scopeSpans, 2)) spans.push(span(message(spanItem)!, resource, scope))
     }
   }
