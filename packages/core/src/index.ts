@@ -6,3 +6,4 @@ export { assertKnownOptions, assertKnownPluginOptions, FASTIFY_REGISTER_OPTIONS,
 export { createAuthorizer, resolveRouteAuth, type Authorizer, type RouteAuth } from './bearer-auth.js'
 export { isExcludedRoute, resolveExclude, type ExcludeRule } from './route-exclusion.js'
 export { createRouteCache, type RouteCache, type RouteCacheOptions, type RouteConfig, type RouteDeclaration } from './route-cache.js'
+export { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './otel-env.js'

@@ -1,68 +1,11 @@
-/** Environment variables as `process.env` holds them (tests pass their own object). */
-export type Env = Readonly<Record<string, string | undefined>>
+import { type Env, readBooleanEnv as readBoolean, readIntegerEnv as readInteger, readPairsEnv as readPairs, warnEnv as warn } from '@obs/core'
 
-/**
- * Invalid `OTEL_*` values are warned about and then ignored, as the OpenTelemetry configuration
- * specification asks; options given in code are validated strictly instead.
- */
-export function warnEnv (name: string, value: string, why: string): void {
-  process.emitWarning(`Ignoring ${name}=${JSON.stringify(value)}: ${why}`, { code: 'OBS_TRACING_INVALID_ENV' })
-}
+export { type Env, readEnv, readListEnv } from '@obs/core'
 
-/** A variable's trimmed value; undefined when unset or empty (the specification treats both alike). */
-export function readEnv (env: Env, name: string): string | undefined {
-  const value = env[name]?.trim()
-  return value === undefined || value === '' ? undefined : value
-}
+// @obs/tracing's warnings about the variables it reads carry its own code.
+const CODE = 'OBS_TRACING_INVALID_ENV'
 
-export function readBooleanEnv (env: Env, name: string): boolean | undefined {
-  const value = readEnv(env, name)
-  if (value === undefined) return undefined
-  const lower = value.toLowerCase()
-  if (lower === 'true') return true
-  if (lower === 'false') return false
-  warnEnv(name, value, 'expected true or false')
-  return undefined
-}
-
-/** A whole number of at least `min`. */
-export function readIntegerEnv (env: Env, name: string, min: number): number | undefined {
-  const value = readEnv(env, name)
-  if (value === undefined) return undefined
-  const parsed = Number(value)
-  if (Number.isInteger(parsed) && parsed >= min) return parsed
-  warnEnv(name, value, `expected a whole number, ${min} or more`)
-  return undefined
-}
-
-/** `a, b ,c` → `['a', 'b', 'c']`, lower-cased. */
-export function readListEnv (env: Env, name: string): string[] | undefined {
-  const value = readEnv(env, name)
-  return value?.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '')
-}
-
-/**
- * `key1=value1,key2=value2` with percent-encoded values, the format of
- * `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`. A malformed list is ignored whole.
- */
-export function readPairsEnv (env: Env, name: string): Record<string, string> | undefined {
-  const value = readEnv(env, name)
-  if (value === undefined) return undefined
-  const pairs: Record<string, string> = {}
-  for (const item of value.split(',')) {
-    if (item.trim() === '') continue
-    const equals = item.indexOf('=')
-    const key = equals === -1 ? '' : item.slice(0, equals).trim()
-    if (key === '') {
-      warnEnv(name, value, `"${item.trim()}" is not key=value`)
-      return undefined
-    }
-    try {
-      pairs[key] = decodeURIComponent(item.slice(equals + 1).trim())
-    } catch {
-      warnEnv(name, value, `the value of "${key}" is not valid percent-encoding`)
-      return undefined
-    }
-  }
-  return pairs
-}
+export const warnEnv = (name: string, value: string, why: string): void => warn(name, value, why, CODE)
+export const readBooleanEnv = (env: Env, name: string): boolean | undefined => readBoolean(env, name, CODE)
+export const readIntegerEnv = (env: Env, name: string, min: number): number | undefined => readInteger(env, name, min, CODE)
+export const readPairsEnv = (env: Env, name: string): Record<string, string> | undefined => readPairs(env, name, CODE)
