@@ -16,6 +16,7 @@ export { CONTENT_TYPE, negotiateFormat, type ExpositionFormat } from './expositi
 export { histogramQuantile } from './requests/histogram-quantile.js'
 export { errorType } from '@obs/core'
 export { OVERFLOW } from './names.js'
+export { hasNativeHistograms, type NativeHistogramSeries, type NativeHistogramSnapshot, type NativeHistogramSource } from './native/snapshot.js'
 export { UNMATCHED_ROUTE } from './requests/series.js'
 export {
   AlreadyRegisteredError, DuplicateMetricError, InvalidBucketsError, InvalidLabelNameError, InvalidMetricNameError, InvalidOptionError, ReservedLabelError

@@ -18,3 +18,21 @@ export interface NativeHistogramSnapshot {
   /** Non-empty buckets of negative observations (by absolute value) as [index, count], by ascending index. */
   readonly negative: ReadonlyArray<readonly [index: number, count: number]>
 }
+
+/** One series of a family that keeps native histograms: its own labels and its histogram. */
+export interface NativeHistogramSeries {
+  readonly labels: Readonly<Record<string, string>>
+  readonly histogram: NativeHistogramSnapshot
+}
+
+/**
+ * A registry metric that keeps native histograms beside (or instead of) classic buckets. Readers
+ * other than the text exposition (protobuf, JSON summary, OTLP, the alert engine) ask for them.
+ */
+export interface NativeHistogramSource {
+  nativeHistograms (): NativeHistogramSeries[]
+}
+
+export function hasNativeHistograms (metric: object): metric is NativeHistogramSource {
+  return typeof (metric as Partial<NativeHistogramSource>).nativeHistograms === 'function'
+}
