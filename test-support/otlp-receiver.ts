@@ -15,14 +15,15 @@ export interface OtlpReceiver<T> {
   tracesUrl: string
   /** Every export received so far, in order. */
   exports: Array<OtlpExport<T>>
+  /** While set, every export is answered with this HTTP status (e.g. 503) and not kept. */
+  failWith: number | undefined
   close (): Promise<void>
 }
 
 /**
  * A minimal OTLP/HTTP receiver on 127.0.0.1: it answers every POST with an empty success (a
  * zero-length body is a valid empty protobuf `Export*ServiceResponse`) and keeps what it got.
- * Decoding is the caller's: pass the decoder of the OpenTelemetry protobuf definitions that
- * the package under test ships with.
+ * Decoding is the caller's, with a reader apart from the encoder under test (protobuf-wire.ts).
  */
 export async function startOtlpReceiver<T> (decode: (body: Buffer, contentType: string) => T): Promise<OtlpReceiver<T>> {
   const exports: Array<OtlpExport<T>> = []
@@ -30,6 +31,10 @@ export async function startOtlpReceiver<T> (decode: (body: Buffer, contentType: 
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
+      if (receiver.failWith !== undefined) {
+        response.writeHead(receiver.failWith, { 'content-type': 'text/plain' }).end('refused by the test receiver')
+        return
+      }
       const body = Buffer.concat(chunks)
       try {
         exports.push({ path: request.url ?? '', headers: request.headers, body, decoded: decode(body, request.headers['content-type'] ?? '') })
@@ -42,13 +47,15 @@ export async function startOtlpReceiver<T> (decode: (body: Buffer, contentType: 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
   const url = `http://127.0.0.1:${port}`
-  return {
+  const receiver: OtlpReceiver<T> = {
     url,
     tracesUrl: `${url}/v1/traces`,
     exports,
+    failWith: undefined,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())
     })
   }
+  return receiver
 }
