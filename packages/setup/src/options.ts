@@ -2,6 +2,7 @@ import type { AlertsPluginOptions } from '@obs/alerts'
 import type { HealthPluginOptions } from '@obs/health'
 import type { MetricsPluginOptions } from '@obs/metrics'
 import type { TracingPluginOptions, TracingSdkOptions } from '@obs/tracing'
+import { assertKnownPluginOptions } from '@obs/core'
 import { InvalidOptionError } from './errors.js'
 
 /**
@@ -50,9 +51,6 @@ export interface ResolvedOptions {
 }
 
 const OWN = ['serviceName', 'environment', 'tracingSdk', ...PARTS]
-// Fastify's `register` takes these for any plugin and passes them on with the plugin's own.
-// (@obs/core's FASTIFY_REGISTER_OPTIONS: this package does not depend on @obs/core yet.)
-const KNOWN = new Set<string>([...OWN, 'prefix', 'logLevel', 'logSerializers'])
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -67,9 +65,7 @@ function part<T> (name: string, value: unknown): T | false {
 /** Checks the options once, at registration: unknown keys are errors, not defaults silently applied. */
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (!isPlainObject(options)) throw new InvalidOptionError('options', 'expected an object with at least serviceName')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(key, `unknown option; the options are ${OWN.join(', ')}`)
-  }
+  assertKnownPluginOptions(options, OWN, InvalidOptionError)
   const { serviceName, environment } = options
   if (typeof serviceName !== 'string' || serviceName.trim() === '') throw new InvalidOptionError('serviceName', 'expected the name of the service, a non-empty string')
   if (environment !== undefined && (typeof environment !== 'string' || environment.trim() === '')) {
