@@ -56,8 +56,15 @@ test('tokens: cache read/write and reasoning as their own token types, response 
   const app = await buildApp()
   const { agent } = app.metrics
   agent.recordLlmCall({
-    model: 'claude-sonnet', responseModel: 'claude-sonnet-20260101', provider: 'anthropic', durationSeconds: 2,
-    inputTokens: 1000, outputTokens: 300, cacheReadTokens: 600, cacheCreationTokens: 100, reasoningTokens: 120
+    model: 'claude-sonnet',
+    responseModel: 'claude-sonnet-20260101',
+    provider: 'anthropic',
+    durationSeconds: 2,
+    inputTokens: 1000,
+    outputTokens: 300,
+    cacheReadTokens: 600,
+    cacheCreationTokens: 100,
+    reasoningTokens: 120
   })
   agent.recordLlmCall({ model: 'gpt-4o', provider: 'openai', durationSeconds: 1, inputTokens: -5, outputTokens: NaN, reasoningTokens: 3 })
   const sonnet = 'gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet",gen_ai_response_model="claude-sonnet-20260101"'
