@@ -50,7 +50,7 @@ async function measure (types) {
     heapBeforeMiB: before / 2 ** 20,
     heapAfterMiB: after / 2 ** 20,
     requestErrorSeries: series('http_request_errors_total'),
-    llmErrorSeries: series('gen_ai_client_errors_total')
+    llmErrorSeries: series('agent_llm_errors_total')
   }
 }
 
@@ -60,7 +60,7 @@ export async function run ({ types = 20_000 } = {}) {
   const delta = r.heapAfterMiB - r.heapBeforeMiB
   return '### Heap under a flood of distinct error types\n\n' +
     `2,500 distinct error types first (past the cap of 2,000 label sets), then ${r.types.toLocaleString('en')} more, each once ` +
-    'as a request error over a socket (`http_request_errors_total`) and as a model-call error (`gen_ai_client_errors_total`); heap after a full GC.\n\n' +
+    'as a request error over a socket (`http_request_errors_total`) and as a model-call error (`agent_llm_errors_total`); heap after a full GC.\n\n' +
     '| new error types | heap before MiB | heap after MiB | growth MiB | request error series | model-call error series |\n|---:|---:|---:|---:|---:|---:|\n' +
     `| ${r.types} | ${r.heapBeforeMiB.toFixed(2)} | ${r.heapAfterMiB.toFixed(2)} | ${delta.toFixed(2)} | ${r.requestErrorSeries} | ${r.llmErrorSeries} |\n`
 }

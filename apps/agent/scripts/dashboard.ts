@@ -37,22 +37,29 @@ export const ROWS: readonly Row[] = [
         unit: 'short',
         targets: [{ expr: `sum by (gen_ai_request_model, gen_ai_token_type) (${rate('gen_ai_client_token_usage_sum')})`, legendFormat: '{{gen_ai_request_model}} {{gen_ai_token_type}}' }]
       },
-      { title: 'Cost per hour by model', unit: 'currencyUSD', targets: [{ expr: `sum by (gen_ai_request_model) (${rate('gen_ai_client_cost_usd_total')}) * 3600`, legendFormat: '{{gen_ai_request_model}}' }] },
+      { title: 'Cost per hour by model', unit: 'currencyUSD', targets: [{ expr: `sum by (gen_ai_request_model) (${rate('agent_llm_cost_usd_total')}) * 3600`, legendFormat: '{{gen_ai_request_model}}' }] },
       { title: 'Model latency p95', unit: 's', targets: [{ expr: p95('gen_ai_client_operation_duration_seconds', 'gen_ai_request_model'), legendFormat: '{{gen_ai_request_model}}' }] },
-      { title: 'Model calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_request_model, outcome) (${rate('gen_ai_client_calls_total')})`, legendFormat: '{{gen_ai_request_model}} {{outcome}}' }] },
-      { title: 'Model errors by type', unit: 'reqps', targets: [{ expr: `sum by (error_type) (${rate('gen_ai_client_errors_total')})`, legendFormat: '{{error_type}}' }] }
+      {
+        title: 'Cached input tokens ratio',
+        unit: 'percentunit',
+        description: 'Input tokens the provider served from its prompt cache (cache_read is part of input).',
+        targets: [{ expr: `sum by (gen_ai_request_model) (${rate('gen_ai_client_token_usage_sum', sel('gen_ai_token_type="cache_read"'))}) / sum by (gen_ai_request_model) (${rate('gen_ai_client_token_usage_sum', sel('gen_ai_token_type="input"'))})`, legendFormat: '{{gen_ai_request_model}}' }]
+      },
+      { title: 'Model calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_request_model, outcome) (${rate('agent_llm_calls_total')})`, legendFormat: '{{gen_ai_request_model}} {{outcome}}' }] },
+      { title: 'Model errors by type', unit: 'reqps', targets: [{ expr: `sum by (error_type) (${rate('agent_llm_errors_total')})`, legendFormat: '{{error_type}}' }] }
     ]
   },
   {
     title: 'Agents',
     panels: [
-      { title: 'Calls by agent', unit: 'reqps', targets: [{ expr: `sum by (agent, outcome) (${rate('agent_llm_calls_total')})`, legendFormat: '{{agent}} {{outcome}}' }] },
+      { title: 'Calls by agent', unit: 'reqps', targets: [{ expr: `sum by (agent, outcome) (${rate('agent_llm_calls_by_agent_total')})`, legendFormat: '{{agent}} {{outcome}}' }] },
       {
         title: 'Success ratio by agent',
         unit: 'percentunit',
         description: 'Model calls of each agent that succeeded.',
-        targets: [{ expr: `sum by (agent) (${rate('agent_llm_calls_total', sel('outcome="success"'))}) / sum by (agent) (${rate('agent_llm_calls_total')})`, legendFormat: '{{agent}}' }]
+        targets: [{ expr: `sum by (agent) (${rate('agent_llm_calls_by_agent_total', sel('outcome="success"'))}) / sum by (agent) (${rate('agent_llm_calls_by_agent_total')})`, legendFormat: '{{agent}}' }]
       },
+      { title: 'Agent invocation p95', unit: 's', targets: [{ expr: p95('gen_ai_invoke_agent_duration_seconds', 'gen_ai_agent_name'), legendFormat: '{{gen_ai_agent_name}}' }] },
       { title: 'Task duration p95 by type', unit: 's', targets: [{ expr: p95('agent_task_duration_by_type_seconds', 'task_type'), legendFormat: '{{task_type}}' }] },
       {
         title: 'Quality score distribution',
@@ -66,10 +73,10 @@ export const ROWS: readonly Row[] = [
   {
     title: 'Tools',
     panels: [
-      { title: 'Tool calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, outcome) (${rate('gen_ai_tool_calls_total')})`, legendFormat: '{{gen_ai_tool_name}} {{outcome}}' }] },
-      { title: 'Tool errors by type', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, error_type) (${rate('gen_ai_tool_errors_total')})`, legendFormat: '{{gen_ai_tool_name}} {{error_type}}' }] },
-      { title: 'Tool duration p95', unit: 's', targets: [{ expr: p95('gen_ai_tool_duration_seconds', 'gen_ai_tool_name'), legendFormat: '{{gen_ai_tool_name}}' }] },
-      { title: 'Tools running', unit: 'short', targets: [{ expr: 'sum by (gen_ai_tool_name) (gen_ai_tool_calls_active' + s + ')', legendFormat: '{{gen_ai_tool_name}}' }] }
+      { title: 'Tool calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, outcome) (${rate('agent_tool_calls_total')})`, legendFormat: '{{gen_ai_tool_name}} {{outcome}}' }] },
+      { title: 'Tool errors by type', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, error_type) (${rate('agent_tool_errors_total')})`, legendFormat: '{{gen_ai_tool_name}} {{error_type}}' }] },
+      { title: 'Tool duration p95', unit: 's', targets: [{ expr: p95('gen_ai_execute_tool_duration_seconds', 'gen_ai_tool_name'), legendFormat: '{{gen_ai_tool_name}}' }] },
+      { title: 'Tools running', unit: 'short', targets: [{ expr: 'sum by (gen_ai_tool_name) (agent_tools_active' + s + ')', legendFormat: '{{gen_ai_tool_name}}' }] }
     ]
   },
   {

@@ -95,7 +95,7 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
     evicted: (count) => agent.cacheEviction('answers', count)
   })
   const service = new ServiceMetrics(app.metrics, { cacheEntries: () => ({ answers: answers.size }) })
-  const tools = Object.fromEntries(Object.entries(TOOLS).map(([name, tool]) => [name, agent.wrapTool(name, tool)]))
+  const tools = Object.fromEntries(Object.entries(TOOLS).map(([name, tool]) => [name, agent.wrapTool(name, tool, { agent: 'answerer' })]))
   const deps = {
     provider: model,
     knowledgeBase: new KnowledgeBase(),

@@ -1,4 +1,5 @@
-import type { WithSpan } from '@obs/tracing'
+import { withAgentSpan, withToolSpan, type WithSpan } from '@obs/tracing'
+import type { Span } from '@opentelemetry/api'
 import type { FastifyBaseLogger } from 'fastify'
 import type { LruCache } from './cache.js'
 import { CRITIC_SYSTEM, criticPrompt, parseScore } from './critic.js'
@@ -13,7 +14,7 @@ export interface PipelineDeps extends ModelCallDeps {
   knowledgeBase: KnowledgeBase
   /** Answers by model and normalised question: repeated questions skip the model. */
   answers: LruCache<CompletionResult>
-  /** Tools by name, already measured (`agent.wrapTool`). */
+  /** Tools by name, already measured (`agent.wrapTool`); each call gets its `execute_tool` span here. */
   tools: Readonly<Record<string, Tool>>
   /** The model the critic agent scores answers with. */
   criticModel: string
@@ -51,17 +52,15 @@ export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void
         return found
       })
       task.sources = notes.map((note) => note.id)
-      const completion = await withSpan('agent.llm', { 'gen_ai.operation.name': 'chat', 'gen_ai.agent.name': 'answerer', 'gen_ai.request.model': task.model }, (span) =>
-        cachedCompletion(task, notes, deps).then((result) => {
-          span.setAttribute('agent.cache.hit', task.cached === true)
-          span.setAttribute('gen_ai.usage.input_tokens', result.usage.inputTokens)
-          span.setAttribute('gen_ai.usage.output_tokens', result.usage.outputTokens)
-          return result
-        }))
+      // The answerer agent: the model (or the cache), then the tools the model asked for.
+      const { completion, tools } = await invokeAgent('answerer', task.model, deps, async (span) => {
+        const result = await cachedCompletion(task, notes, deps)
+        span.setAttribute('agent.cache.hit', task.cached === true)
+        return { completion: result, tools: await runTools(task, result, deps) }
+      })
       task.answer = completion.text
-      const tools = await runTools(task, completion, deps)
       try {
-        task.score = await withSpan('agent.critic', { 'gen_ai.agent.name': 'critic', 'gen_ai.request.model': deps.criticModel }, async (span) => {
+        task.score = await invokeAgent('critic', deps.criticModel, deps, async (span) => {
           const score = await scoreAnswer(task, notes.length, tools, deps)
           span.setAttribute('agent.quality.score', score)
           return score
@@ -84,6 +83,14 @@ export async function runPipeline (task: Task, deps: PipelineDeps): Promise<void
     endTask(task.status)
     deps.service.taskFinished(type, task.status, (performance.now() - started) / 1000)
   }
+}
+
+/**
+ * One invocation of an in-process agent: an `invoke_agent {agent}` span (INTERNAL, as the GenAI
+ * conventions say for agents that run in the process) and `gen_ai.invoke_agent.duration`.
+ */
+function invokeAgent<R> (agent: string, model: string, deps: PipelineDeps, fn: (span: Span) => Promise<R>): Promise<R> {
+  return withAgentSpan({ agent, provider: deps.provider.name, model }, deps.agent.wrapAgent(agent, fn, { model }))
 }
 
 function validate (query: string): void {
@@ -111,7 +118,7 @@ async function runTools (task: Task, completion: CompletionResult, deps: Pipelin
     const tool = deps.tools[call.tool]
     if (tool === undefined) continue
     try {
-      const output = await deps.withSpan('agent.tool', { 'gen_ai.tool.name': call.tool }, () => tool(call.input))
+      const output = await withToolSpan({ tool: call.tool, type: 'function' }, () => tool(call.input))
       task.tools.push({ ...call, output })
       ok++
     } catch (error) {

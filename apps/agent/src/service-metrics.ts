@@ -19,7 +19,7 @@ export class ServiceMetrics {
 
   constructor (metrics: AppMetrics, sources: ServiceMetricSources) {
     this.agentCalls = metrics.counter({
-      name: 'agent_llm_calls_total',
+      name: 'agent_llm_calls_by_agent_total',
       help: 'Model calls by the agent that made them, and outcome (success or error).',
       labelNames: ['agent', 'gen_ai_request_model', 'outcome'] as const
     })

@@ -42,8 +42,8 @@ const scenarios: Scenario[] = [
   {
     alert: 'AgentToolErrorRatio',
     series: {
-      [counter('gen_ai_tool_calls_total', 'gen_ai_tool_name="calculator",outcome="success"')]: STEADY,
-      [counter('gen_ai_tool_calls_total', 'gen_ai_tool_name="calculator",outcome="error"')]: '0x10 30+30x19'
+      [counter('agent_tool_calls_total', 'gen_ai_tool_name="calculator",outcome="success"')]: STEADY,
+      [counter('agent_tool_calls_total', 'gen_ai_tool_name="calculator",outcome="error"')]: '0x10 30+30x19'
     },
     labels: { gen_ai_tool_name: 'calculator' },
     summary: 'Tool calculator fails 33.33% of its calls'
@@ -52,10 +52,10 @@ const scenarios: Scenario[] = [
     alert: 'AgentSlowTools',
     // Calls under a second, then between 1 and 10 seconds: p95 = 1 + 9 × 0.95.
     series: {
-      [counter('gen_ai_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="1"')]: STOPS,
-      [counter('gen_ai_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="10"')]: STEADY,
-      [counter('gen_ai_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="+Inf"')]: STEADY,
-      [counter('gen_ai_tool_duration_seconds_count', 'gen_ai_tool_name="calculator"')]: STEADY
+      [counter('gen_ai_execute_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="1"')]: STOPS,
+      [counter('gen_ai_execute_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="10"')]: STEADY,
+      [counter('gen_ai_execute_tool_duration_seconds_bucket', 'gen_ai_tool_name="calculator",le="+Inf"')]: STEADY,
+      [counter('gen_ai_execute_tool_duration_seconds_count', 'gen_ai_tool_name="calculator"')]: STEADY
     },
     labels: { gen_ai_tool_name: 'calculator' },
     summary: 'Tool calculator takes 9.55s at p95 (alert above 5s)'
@@ -119,14 +119,16 @@ const scenarios: Scenario[] = [
   {
     alert: 'AgentCostSpike',
     // 0.6 dollars an hour, then 36.
-    series: { [counter('gen_ai_client_cost_usd_total', 'gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o"')]: '0+0.01x10 0.7+0.6x19' },
+    series: { [counter('agent_llm_cost_usd_total', 'gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o"')]: '0+0.01x10 0.7+0.6x19' },
     summary: 'Model spend runs at 0.0100 USD a second (alert above 5 USD an hour)'
   },
   {
     alert: 'AgentTokenUsageSpike',
-    // 100 tokens a second, then 10,000.
+    // 100 tokens a second, then 10,000. The cached ones are part of the input: 4,950 a second of
+    // them, counted again, would fire while healthy.
     series: {
-      [counter('gen_ai_client_token_usage_sum', 'gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_token_type="input"')]: '0+6000x10 660000+600000x19'
+      [counter('gen_ai_client_token_usage_sum', 'gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_token_type="input"')]: '0+6000x10 660000+600000x19',
+      [counter('gen_ai_client_token_usage_sum', 'gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_token_type="cache_read"')]: '0+297000x29'
     },
     summary: 'Models use 10k tokens a second (alert above 5000)'
   }

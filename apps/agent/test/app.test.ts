@@ -1,5 +1,6 @@
 import t0, { test } from 'tap'
 import { initTracing } from '@obs/tracing'
+import { SpanKind } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -36,14 +37,27 @@ test('the pipeline steps are spans of the request trace', async (t) => {
   const { task } = (await ask(app, 'What time is it now for the on-call?')).json()
   const trace = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === task.traceId)
   const byName = new Map(trace.map((span) => [span.name, span]))
-  for (const name of ['POST /tasks', 'agent.task', 'agent.validate', 'agent.search', 'agent.llm', 'agent.tool', 'agent.critic']) t.ok(byName.has(name), name)
+  const names = ['POST /tasks', 'agent.task', 'agent.validate', 'agent.search', 'invoke_agent answerer', 'chat sim-small', 'execute_tool clock', 'invoke_agent critic']
+  for (const name of names) t.ok(byName.has(name), name)
+  const idOf = (name: string): string => byName.get(name)!.spanContext().spanId
   const parentOf = (name: string): string | undefined => byName.get(name)?.parentSpanContext?.spanId
-  t.equal(parentOf('agent.task'), byName.get('POST /tasks')!.spanContext().spanId, 'the task span is a child of the server span')
-  for (const step of ['agent.validate', 'agent.search', 'agent.llm', 'agent.tool', 'agent.critic']) {
-    t.equal(parentOf(step), byName.get('agent.task')!.spanContext().spanId, `${step} is a child of the task span`)
+  t.equal(parentOf('agent.task'), idOf('POST /tasks'), 'the task span is a child of the server span')
+  for (const step of ['agent.validate', 'agent.search', 'invoke_agent answerer', 'invoke_agent critic']) {
+    t.equal(parentOf(step), idOf('agent.task'), `${step} is a child of the task span`)
   }
-  t.equal(byName.get('agent.tool')!.attributes['gen_ai.tool.name'], 'clock')
-  t.ok(Number(byName.get('agent.llm')!.attributes['gen_ai.usage.output_tokens']) > 0)
+  t.equal(parentOf('execute_tool clock'), idOf('invoke_agent answerer'), 'the answerer runs the tools')
+  const chats = trace.filter((span) => span.name === 'chat sim-small')
+  t.same(chats.map((span) => span.parentSpanContext?.spanId).sort(), [idOf('invoke_agent answerer'), idOf('invoke_agent critic')].sort(),
+    'each agent makes its model call')
+  for (const chat of chats) {
+    t.equal(chat.kind, SpanKind.CLIENT)
+    t.match(chat.attributes, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'simulated', 'gen_ai.request.model': 'sim-small', 'gen_ai.response.model': 'sim-small' })
+    t.ok(Number(chat.attributes['gen_ai.usage.output_tokens']) > 0)
+    t.ok(Number(chat.attributes['gen_ai.usage.cache_read.input_tokens']) > 0, 'the simulated provider reports its prompt cache')
+  }
+  t.equal(byName.get('invoke_agent answerer')!.kind, SpanKind.INTERNAL)
+  t.match(byName.get('invoke_agent answerer')!.attributes, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'answerer', 'gen_ai.provider.name': 'simulated' })
+  t.match(byName.get('execute_tool clock')!.attributes, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'clock' })
 })
 
 test('submitted without waiting: 202, then readable and listed', async (t) => {
@@ -89,10 +103,10 @@ test('model failures: retried once, then the task fails with the provider error 
   t.equal(task.status, 'failed')
   t.match(task.error.code, /^(RATE_LIMITED|UPSTREAM_TIMEOUT|SERVER_ERROR)$/)
   const s = samples((await app.inject('/metrics')).body)
-  const calls = [...s].filter(([key]) => key.startsWith('gen_ai_client_calls_total{') && key.includes('outcome="error"')).reduce((sum, [, v]) => sum + v, 0)
+  const calls = [...s].filter(([key]) => key.startsWith('agent_llm_calls_total{') && key.includes('outcome="error"')).reduce((sum, [, v]) => sum + v, 0)
   t.equal(calls, 2, 'two attempts')
   t.equal(s.get('agent_tasks_total{status="failed",service="agent",environment="dev"}'), 1)
-  t.equal(s.get('agent_llm_calls_total{agent="answerer",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'by the answerer')
+  t.equal(s.get('agent_llm_calls_by_agent_total{agent="answerer",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'by the answerer')
   t.equal(s.get('agent_tasks_dead_lettered_total{error_type="' + task.error.code + '",service="agent",environment="dev"}'), 1, 'failed every retry: dead-lettered')
   const ready = (await app.inject('/health/ready')).json()
   t.equal(ready.status, 'degraded', 'the model is a non-critical dependency')
@@ -123,14 +137,19 @@ test('the agent metrics are real: cache hits, tokens, cost, tools, queue, tasks,
   t.equal(s.get(`agent_cache_requests_total{cache="answers",result="miss",${labels}}`), 1)
   t.equal(s.get(`agent_cache_requests_total{cache="answers",result="hit",${labels}}`), 1)
   t.ok(sum('gen_ai_client_token_usage_sum{') > 0)
-  t.ok(sum('gen_ai_client_cost_usd_total{') > 0)
-  t.equal(s.get(`gen_ai_tool_errors_total{gen_ai_tool_name="calculator",error_type="DIVISION_BY_ZERO",${labels}}`), 2)
+  t.ok(sum('agent_llm_cost_usd_total{') > 0)
+  t.ok(sum('gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_provider_name="simulated",gen_ai_request_model="sim-small",gen_ai_response_model="sim-small",gen_ai_token_type="cache_read"') > 0)
+  t.equal(s.get(`gen_ai_execute_tool_duration_seconds_count{gen_ai_tool_name="calculator",gen_ai_agent_name="answerer",error_type="DIVISION_BY_ZERO",${labels}}`), 2,
+    'the tool the cached answer asks for runs again: two executions, each failed')
+  t.equal(sum('gen_ai_invoke_agent_duration_seconds_count{gen_ai_agent_name="answerer"'), 2)
+  t.equal(sum('gen_ai_invoke_agent_duration_seconds_count{gen_ai_agent_name="critic"'), 2)
+  t.equal(s.get(`agent_tool_errors_total{gen_ai_tool_name="calculator",error_type="DIVISION_BY_ZERO",${labels}}`), 2)
   t.equal(s.get(`agent_queue_size{queue="tasks",${labels}}`), 0)
   t.equal(s.get(`agent_tasks_total{status="completed",${labels}}`), 2)
   t.equal(s.get(`agent_quality_score_count{${labels}}`), 2)
   // Which agent called the model: the answerer once (the second answer came from the cache), the critic for each task.
-  t.equal(s.get(`agent_llm_calls_total{agent="answerer",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 1)
-  t.equal(s.get(`agent_llm_calls_total{agent="critic",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 2)
+  t.equal(s.get(`agent_llm_calls_by_agent_total{agent="answerer",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 1)
+  t.equal(s.get(`agent_llm_calls_by_agent_total{agent="critic",gen_ai_request_model="sim-small",outcome="success",${labels}}`), 2)
   t.equal(s.get(`agent_task_duration_by_type_seconds_count{task_type="calculation",status="completed",${labels}}`), 2)
   t.equal(s.get(`agent_cache_entries{cache="answers",${labels}}`), 1, 'the cache size, read at scrape time')
   t.equal(s.get(`agent_queue_size{queue="dead-letter",${labels}}`), 0)
@@ -169,7 +188,7 @@ test('a model that does not answer in time: an UPSTREAM_TIMEOUT, retried once, w
   t.equal(response.json().task.error.code, 'UPSTREAM_TIMEOUT')
   t.equal(calls, 2, 'retried once')
   const s = samples((await app.inject('/metrics')).body)
-  t.equal(s.get('gen_ai_client_errors_total{gen_ai_provider_name="hanging",gen_ai_request_model="sim-small",error_type="UPSTREAM_TIMEOUT",service="agent",environment="dev"}'), 2)
+  t.equal(s.get('agent_llm_errors_total{gen_ai_provider_name="hanging",gen_ai_request_model="sim-small",error_type="UPSTREAM_TIMEOUT",service="agent",environment="dev"}'), 2)
 })
 
 test('a critic that fails leaves the answer unscored, and the task completed', async (t) => {
@@ -190,7 +209,7 @@ test('a critic that fails leaves the answer unscored, and the task completed', a
   t.ok(task.answer.length > 0)
   t.equal(task.score, undefined)
   const s = samples((await app.inject('/metrics')).body)
-  t.equal(s.get('agent_llm_calls_total{agent="critic",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'retried once')
+  t.equal(s.get('agent_llm_calls_by_agent_total{agent="critic",gen_ai_request_model="sim-small",outcome="error",service="agent",environment="dev"}'), 2, 'retried once')
   t.equal(s.get('agent_quality_score_count{service="agent",environment="dev"}'), 0)
 })
 

@@ -87,7 +87,7 @@ test('the Kubernetes manifests and the compose file are valid YAML whose probes 
   t.equal(composeDocs.length, 1)
   t.same(composeDocs[0]!.errors, [])
   const compose = composeDocs[0]!.toJS()
-  t.same(Object.keys(compose.services).sort(), ['agent', 'alert-receiver', 'alertmanager', 'grafana', 'otel-collector', 'prometheus'])
+  t.same(Object.keys(compose.services).sort(), ['agent', 'alert-receiver', 'alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus'])
   const healthcheck = compose.services.agent.healthcheck.test.join(' ')
   const probePath = /http:\/\/127\.0\.0\.1:3000(\/[^'"]+)/.exec(healthcheck)![1]!
   t.ok(routeExists(probePath), `the compose healthcheck (${probePath}) points at a route that exists`)

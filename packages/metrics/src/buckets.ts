@@ -16,6 +16,13 @@ export const GEN_AI_TOKEN_BUCKETS: readonly number[] = Object.freeze(
 export const GEN_AI_DURATION_BUCKETS: readonly number[] = Object.freeze(
   [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92])
 
+/** The GenAI conventions' advice for gen_ai.execute_tool.duration: the operation buckets, 0.01 to 81.92 s. */
+export const GEN_AI_TOOL_DURATION_BUCKETS: readonly number[] = GEN_AI_DURATION_BUCKETS
+
+/** The GenAI conventions' advice for gen_ai.invoke_agent.duration: 0.1 to 409.6 s, doubling. */
+export const GEN_AI_AGENT_DURATION_BUCKETS: readonly number[] = Object.freeze(
+  [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6])
+
 /** Scores in [0, 1], as a critic or evaluator gives them. */
 export const SCORE_BUCKETS: readonly number[] = Object.freeze(
   [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1])

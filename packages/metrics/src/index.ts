@@ -4,13 +4,16 @@ export default plugin
 export { obsMetrics, type ObsMetrics, type Exposition } from './plugin.js'
 export { type MetricsPluginOptions, type MetricsAuth, defaults } from './options.js'
 export type { AppMetrics, MetricConfig } from './app/app-metrics.js'
-export { AgentMetrics, type LlmCall, type ToolCall, type EndTask } from './app/agent-metrics.js'
+export {
+  AgentMetrics, type AgentInvocation, type LlmCall, type ToolCall, type EndTask, type WrapAgentOptions, type WrapToolOptions
+} from './app/agent-metrics.js'
 export type { Timed, TimedOptions, TokenUsage } from './app/timed.js'
 export type { MetricsSummary, RouteSummary } from './requests/summary.js'
 export type { ExemplarSource } from './requests/hooks.js'
 export type { ExemplarLabels } from './exposition/text-format.js'
 export {
-  DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, SCORE_BUCKETS
+  DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, GEN_AI_AGENT_DURATION_BUCKETS, GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS,
+  GEN_AI_TOOL_DURATION_BUCKETS, SCORE_BUCKETS
 } from './buckets.js'
 export { CONTENT_TYPE, negotiateFormat, type ExpositionFormat } from './exposition/negotiate.js'
 export { histogramQuantile } from './requests/histogram-quantile.js'

@@ -63,7 +63,7 @@ test('token usage read from the result goes to the GenAI token metrics; a failin
   const labels = 'gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-test"'
   t.equal(s.get(`gen_ai_client_token_usage_sum{${labels},gen_ai_token_type="input"}`), 120)
   t.equal(s.get(`gen_ai_client_token_usage_sum{${labels},gen_ai_token_type="output"}`), 30)
-  t.equal(s.get('gen_ai_client_cost_usd_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-test"}'), 0.002)
+  t.equal(s.get('agent_llm_cost_usd_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-test"}'), 0.002)
 })
 
 test('bad arguments are coded errors when wrapping, not when calling', async (t) => {

@@ -5,6 +5,12 @@ export { obsTracing, type ObsTracing } from './plugin/plugin.js'
 export { type TracingPluginOptions, DEFAULT_EXCLUDE, defaults } from './plugin/options.js'
 export type { WithSpan, WithSpanResult } from './plugin/with-span.js'
 export { traceExemplar } from './plugin/exemplars.js'
+export { GEN_AI } from './genai/attributes.js'
+export { withChatSpan, type ChatSpanOptions } from './genai/chat-span.js'
+export { withToolSpan, type ToolSpanOptions } from './genai/tool-span.js'
+export { withAgentSpan, type AgentSpanOptions } from './genai/agent-span.js'
+export { setGenAiUsage, setGenAiResponse, type GenAiUsage, type GenAiResponse } from './genai/usage.js'
+export type { GenAiSpanCommon } from './genai/run.js'
 export { initTracing, runningTracingSdk, type TracingSdk } from './sdk/sdk.js'
 export {
   type TracingSdkOptions, type InstrumentationOptions, type SamplerName, type OtlpProtocol, type ExporterName,

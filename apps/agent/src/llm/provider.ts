@@ -11,7 +11,8 @@ export interface CompletionResult {
   text: string
   /** The model that answered (`gen_ai.response.model`). */
   model: string
-  usage: { inputTokens: number, outputTokens: number }
+  /** Token counts; the cache and reasoning ones only where the model reports them (parts of input and output). */
+  usage: { inputTokens: number, outputTokens: number, cacheReadTokens?: number, cacheCreationTokens?: number, reasoningTokens?: number }
   costUsd: number
   /** Tools the model asks to run, with their input. */
   toolCalls: Array<{ tool: string, input: string }>

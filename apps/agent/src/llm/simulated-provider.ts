@@ -75,7 +75,8 @@ export class SimulatedProvider implements LlmProvider {
     return {
       text: judging ? String(critique(readCriticPrompt(request.prompt))) : answerFrom(request.prompt),
       model: request.model,
-      usage: { inputTokens, outputTokens },
+      // The system prompt is the same on every call: the provider serves it from its prompt cache.
+      usage: { inputTokens, outputTokens, cacheReadTokens: Math.ceil(request.system.length / 4) },
       costUsd: (inputTokens * model.inputCostPer1k + outputTokens * model.outputCostPer1k) / 1000,
       toolCalls: judging ? [] : toolCallsFor(request.prompt)
     }

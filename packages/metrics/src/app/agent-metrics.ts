@@ -1,21 +1,17 @@
 import { errorType } from '@obs/core'
 import type { AppMetrics } from './app-metrics.js'
-import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, SCORE_BUCKETS, DEFAULT_DURATION_BUCKETS } from '../buckets.js'
+import {
+  DEFAULT_DURATION_BUCKETS, GEN_AI_AGENT_DURATION_BUCKETS, GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, GEN_AI_TOOL_DURATION_BUCKETS,
+  SCORE_BUCKETS
+} from '../buckets.js'
+import { InvalidOptionError } from '../errors.js'
+import { assertRecord, duration, isCount, optionalName, requiredName } from './agent-input.js'
 import { finishWhenSettled } from './settle.js'
 import type { TokenUsage } from './timed.js'
 
 /** One call to a model, in the terms of the OpenTelemetry GenAI semantic conventions. */
-export interface LlmCall {
-  /** `gen_ai.request.model`, e.g. `gpt-4o-mini`. */
-  model: string
-  /** `gen_ai.provider.name`, e.g. `openai`, `anthropic`; `unknown` when left out. */
-  provider?: string
-  /** `gen_ai.operation.name`: `chat` (default), `text_completion`, `embeddings`, … */
-  operation?: string
+export interface LlmCall extends TokenUsage {
   durationSeconds: number
-  inputTokens?: number
-  outputTokens?: number
-  costUsd?: number
   /** Set when the call failed; its code or name becomes `error_type`. */
   error?: unknown
 }
@@ -23,17 +19,54 @@ export interface LlmCall {
 export interface ToolCall {
   /** `gen_ai.tool.name`. */
   tool: string
+  /** `gen_ai.agent.name` of the agent that ran the tool, when there is one. */
+  agent?: string
   durationSeconds: number
   error?: unknown
+}
+
+/** One invocation of an agent (`gen_ai.invoke_agent.duration`). */
+export interface AgentInvocation {
+  /** `gen_ai.agent.name`. */
+  agent: string
+  /** `gen_ai.request.model`, only for an agent that uses one model. */
+  model?: string
+  durationSeconds: number
+  error?: unknown
+}
+
+export interface WrapToolOptions {
+  /** `gen_ai.agent.name` of the agent that runs the tool. */
+  agent?: string
+}
+
+export interface WrapAgentOptions {
+  /** `gen_ai.request.model`, only for an agent that uses one model. */
+  model?: string
 }
 
 /** Ends a task that `taskStarted()` began, with its final status (`completed`, `failed`, …). */
 export type EndTask = (status: string) => void
 
+/** `gen_ai_token_type` values, with the field of `TokenUsage` each one reads. */
+const TOKEN_TYPES = [
+  ['input', 'inputTokens'],
+  ['output', 'outputTokens'],
+  // Custom values, as the conventions allow: subsets of input and output, so `_sum` over
+  // input and output alone is the total.
+  ['cache_read', 'cacheReadTokens'],
+  ['cache_creation', 'cacheCreationTokens'],
+  ['reasoning', 'reasoningTokens']
+] as const
+
+const MODEL_LABELS = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_response_model'] as const
+
 /**
- * Metrics of an AI-agent service: model calls, tokens, cost, tools, cache, queues and tasks.
- * Names and labels follow the OpenTelemetry GenAI semantic conventions where they exist
- * (`gen_ai.client.token.usage` → `gen_ai_client_token_usage`), in Prometheus naming.
+ * Metrics of an AI-agent service: model calls, tokens, cost, tools, agents, cache, queues and
+ * tasks. What the OpenTelemetry GenAI semantic conventions define is named and labelled as they
+ * say, in Prometheus naming (`gen_ai.client.token.usage` → `gen_ai_client_token_usage`,
+ * `gen_ai.execute_tool.duration` → `gen_ai_execute_tool_duration_seconds`), with their buckets.
+ * What they do not define lives under `agent_`, so that a future convention never collides.
  */
 export class AgentMetrics {
   private readonly llmDuration
@@ -45,6 +78,7 @@ export class AgentMetrics {
   private readonly toolCalls
   private readonly toolErrors
   private readonly toolsActive
+  private readonly agentDuration
   private readonly cacheRequests
   private readonly cacheEvictions
   private readonly queueSize
@@ -54,54 +88,59 @@ export class AgentMetrics {
   private readonly qualityScore
 
   constructor (metrics: AppMetrics) {
-    const model = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'] as const
     this.llmDuration = metrics.histogram({
       name: 'gen_ai_client_operation_duration_seconds',
-      help: 'Duration of GenAI operations (model calls) in seconds.',
-      labelNames: model,
+      help: 'GenAI operation duration (gen_ai.client.operation.duration) in seconds; error_type on failures.',
+      labelNames: [...MODEL_LABELS, 'error_type'] as const,
       buckets: [...GEN_AI_DURATION_BUCKETS]
     })
     this.tokenUsage = metrics.histogram({
       name: 'gen_ai_client_token_usage',
-      help: 'Tokens used per GenAI operation, by token type (input or output); _sum is the total.',
-      labelNames: [...model, 'gen_ai_token_type'] as const,
+      help: 'Tokens used per GenAI operation (gen_ai.client.token.usage) by token type; cache_read, cache_creation and reasoning are parts of input and output.',
+      labelNames: [...MODEL_LABELS, 'gen_ai_token_type'] as const,
       buckets: [...GEN_AI_TOKEN_BUCKETS]
     })
     this.llmCalls = metrics.counter({
-      name: 'gen_ai_client_calls_total',
+      name: 'agent_llm_calls_total',
       help: 'GenAI operations (model calls), by outcome (success or error).',
-      labelNames: [...model, 'outcome'] as const
+      labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'outcome'] as const
     })
     this.llmErrors = metrics.counter({
-      name: 'gen_ai_client_errors_total',
+      name: 'agent_llm_errors_total',
       help: 'Failed GenAI operations, by error type.',
       labelNames: ['gen_ai_provider_name', 'gen_ai_request_model', 'error_type'] as const
     })
     this.llmCost = metrics.counter({
-      name: 'gen_ai_client_cost_usd_total',
+      name: 'agent_llm_cost_usd_total',
       help: 'Cost of GenAI operations in US dollars.',
       labelNames: ['gen_ai_provider_name', 'gen_ai_request_model'] as const
     })
     this.toolDuration = metrics.histogram({
-      name: 'gen_ai_tool_duration_seconds',
-      help: 'Duration of tool executions in seconds.',
-      labelNames: ['gen_ai_tool_name'] as const,
-      buckets: [...DEFAULT_DURATION_BUCKETS]
+      name: 'gen_ai_execute_tool_duration_seconds',
+      help: 'Duration of tool executions (gen_ai.execute_tool.duration) in seconds; error_type on failures.',
+      labelNames: ['gen_ai_tool_name', 'gen_ai_agent_name', 'error_type'] as const,
+      buckets: [...GEN_AI_TOOL_DURATION_BUCKETS]
     })
     this.toolCalls = metrics.counter({
-      name: 'gen_ai_tool_calls_total',
+      name: 'agent_tool_calls_total',
       help: 'Tool executions, by outcome (success or error).',
       labelNames: ['gen_ai_tool_name', 'outcome'] as const
     })
     this.toolErrors = metrics.counter({
-      name: 'gen_ai_tool_errors_total',
+      name: 'agent_tool_errors_total',
       help: 'Failed tool executions, by error type.',
       labelNames: ['gen_ai_tool_name', 'error_type'] as const
     })
     this.toolsActive = metrics.gauge({
-      name: 'gen_ai_tool_calls_active',
+      name: 'agent_tools_active',
       help: 'Tool executions running now.',
       labelNames: ['gen_ai_tool_name'] as const
+    })
+    this.agentDuration = metrics.histogram({
+      name: 'gen_ai_invoke_agent_duration_seconds',
+      help: 'Duration of agent invocations (gen_ai.invoke_agent.duration) in seconds; error_type on failures.',
+      labelNames: ['gen_ai_agent_name', 'gen_ai_request_model', 'error_type'] as const,
+      buckets: [...GEN_AI_AGENT_DURATION_BUCKETS]
     })
     this.cacheRequests = metrics.counter({
       name: 'agent_cache_requests_total',
@@ -140,27 +179,37 @@ export class AgentMetrics {
     })
   }
 
-  /** Records one model call: duration, outcome, tokens, cost and error type. */
+  /** Records one model call: duration (with `error_type` when it failed), outcome, tokens and cost. */
   recordLlmCall (call: LlmCall): void {
-    const labels = modelLabels(call)
-    this.llmDuration.observe(labels, call.durationSeconds)
+    assertRecord(call, 'recordLlmCall')
+    const labels = modelLabels(call, 'recordLlmCall')
+    const seconds = duration(call.durationSeconds, 'recordLlmCall.durationSeconds')
     const failed = call.error !== undefined
-    this.llmCalls.inc({ ...labels, outcome: failed ? 'error' : 'success' })
-    if (failed) {
-      this.llmErrors.inc({
-        gen_ai_provider_name: labels.gen_ai_provider_name,
-        gen_ai_request_model: labels.gen_ai_request_model,
-        error_type: errorType(call.error)
-      })
+    const type = failed ? errorType(call.error) : undefined
+    this.llmDuration.observe({ ...labels, error_type: type }, seconds)
+    this.llmCalls.inc({
+      gen_ai_operation_name: labels.gen_ai_operation_name,
+      gen_ai_provider_name: labels.gen_ai_provider_name,
+      gen_ai_request_model: labels.gen_ai_request_model,
+      outcome: failed ? 'error' : 'success'
+    })
+    if (type !== undefined) {
+      this.llmErrors.inc({ gen_ai_provider_name: labels.gen_ai_provider_name, gen_ai_request_model: labels.gen_ai_request_model, error_type: type })
     }
-    this.recordTokens(call)
+    this.tokens(call, labels)
   }
 
   /** Records token usage and cost without a call (the timing wrapper's `tokens` option uses it). */
   recordTokens (usage: TokenUsage): void {
-    const labels = modelLabels(usage)
-    if (isCount(usage.inputTokens)) this.tokenUsage.observe({ ...labels, gen_ai_token_type: 'input' }, usage.inputTokens)
-    if (isCount(usage.outputTokens)) this.tokenUsage.observe({ ...labels, gen_ai_token_type: 'output' }, usage.outputTokens)
+    assertRecord(usage, 'recordTokens')
+    this.tokens(usage, modelLabels(usage, 'recordTokens'))
+  }
+
+  private tokens (usage: TokenUsage, labels: ModelLabels): void {
+    for (const [type, field] of TOKEN_TYPES) {
+      const count = usage[field]
+      if (isCount(count)) this.tokenUsage.observe({ ...labels, gen_ai_token_type: type }, count)
+    }
     if (isCount(usage.costUsd) && usage.costUsd > 0) {
       this.llmCost.inc({ gen_ai_provider_name: labels.gen_ai_provider_name, gen_ai_request_model: labels.gen_ai_request_model }, usage.costUsd)
     }
@@ -168,18 +217,25 @@ export class AgentMetrics {
 
   /** Records one tool execution that was timed elsewhere. */
   recordToolCall (call: ToolCall): void {
-    const tool = { gen_ai_tool_name: call.tool }
-    this.toolDuration.observe(tool, call.durationSeconds)
+    assertRecord(call, 'recordToolCall')
+    const tool = requiredName(call.tool, 'recordToolCall.tool')
+    const agent = optionalName(call.agent, 'recordToolCall.agent')
+    const seconds = duration(call.durationSeconds, 'recordToolCall.durationSeconds')
     const failed = call.error !== undefined
-    this.toolCalls.inc({ ...tool, outcome: failed ? 'error' : 'success' })
-    if (failed) this.toolErrors.inc({ ...tool, error_type: errorType(call.error) })
+    const type = failed ? errorType(call.error) : undefined
+    this.toolDuration.observe({ gen_ai_tool_name: tool, gen_ai_agent_name: agent, error_type: type }, seconds)
+    this.toolCalls.inc({ gen_ai_tool_name: tool, outcome: failed ? 'error' : 'success' })
+    if (type !== undefined) this.toolErrors.inc({ gen_ai_tool_name: tool, error_type: type })
   }
 
   /**
    * Wraps a tool function so that every call is timed and counted, with the active gauge held
    * while it runs. Works for sync and async functions; errors are recorded and rethrown.
    */
-  wrapTool<A extends unknown[], R> (tool: string, fn: (...args: A) => R): (...args: A) => R {
+  wrapTool<A extends unknown[], R> (tool: string, fn: (...args: A) => R, options: WrapToolOptions = {}): (...args: A) => R {
+    requiredName(tool, 'wrapTool.tool')
+    if (typeof fn !== 'function') throw new InvalidOptionError('wrapTool.fn', 'expected a function')
+    const agent = optionalName(options.agent, 'wrapTool.agent')
     const active = this.toolsActive.labels({ gen_ai_tool_name: tool })
     const metrics = this
     return function (this: unknown, ...args: A): R {
@@ -187,7 +243,31 @@ export class AgentMetrics {
       active.inc()
       return finishWhenSettled(() => fn.apply(this, args), (error) => {
         active.dec()
-        metrics.recordToolCall({ tool, durationSeconds: (performance.now() - started) / 1000, error })
+        metrics.recordToolCall({ tool, agent, durationSeconds: (performance.now() - started) / 1000, error })
+      })
+    }
+  }
+
+  /** Records one agent invocation that was timed elsewhere. */
+  recordAgentInvocation (invocation: AgentInvocation): void {
+    assertRecord(invocation, 'recordAgentInvocation')
+    this.agentDuration.observe({
+      gen_ai_agent_name: requiredName(invocation.agent, 'recordAgentInvocation.agent'),
+      gen_ai_request_model: optionalName(invocation.model, 'recordAgentInvocation.model'),
+      error_type: invocation.error === undefined ? undefined : errorType(invocation.error)
+    }, duration(invocation.durationSeconds, 'recordAgentInvocation.durationSeconds'))
+  }
+
+  /** Wraps an agent's entry point so that every invocation is timed, as `wrapTool` does for tools. */
+  wrapAgent<A extends unknown[], R> (agent: string, fn: (...args: A) => R, options: WrapAgentOptions = {}): (...args: A) => R {
+    requiredName(agent, 'wrapAgent.agent')
+    if (typeof fn !== 'function') throw new InvalidOptionError('wrapAgent.fn', 'expected a function')
+    const model = optionalName(options.model, 'wrapAgent.model')
+    const metrics = this
+    return function (this: unknown, ...args: A): R {
+      const started = performance.now()
+      return finishWhenSettled(() => fn.apply(this, args), (error) => {
+        metrics.recordAgentInvocation({ agent, model, durationSeconds: (performance.now() - started) / 1000, error })
       })
     }
   }
@@ -232,16 +312,18 @@ export class AgentMetrics {
   }
 }
 
-function modelLabels (usage: { model: string, provider?: string | undefined, operation?: string | undefined }): {
-  gen_ai_operation_name: string, gen_ai_provider_name: string, gen_ai_request_model: string
-} {
-  return {
-    gen_ai_operation_name: usage.operation ?? 'chat',
-    gen_ai_provider_name: usage.provider ?? 'unknown',
-    gen_ai_request_model: usage.model
-  }
+interface ModelLabels {
+  gen_ai_operation_name: string
+  gen_ai_provider_name: string
+  gen_ai_request_model: string
+  gen_ai_response_model: string | undefined
 }
 
-function isCount (value: number | undefined): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+function modelLabels (usage: TokenUsage, where: string): ModelLabels {
+  return {
+    gen_ai_operation_name: optionalName(usage.operation, `${where}.operation`) ?? 'chat',
+    gen_ai_provider_name: optionalName(usage.provider, `${where}.provider`) ?? 'unknown',
+    gen_ai_request_model: requiredName(usage.model, `${where}.model`),
+    gen_ai_response_model: optionalName(usage.responseModel, `${where}.responseModel`)
+  }
 }

@@ -7,11 +7,23 @@ import { finishWhenSettled } from './settle.js'
 
 /** Token usage read from a result, as the timing wrapper's `tokens` option returns it. */
 export interface TokenUsage {
+  /** `gen_ai.request.model`, e.g. `gpt-4o-mini`. */
   model: string
+  /** `gen_ai.response.model`, the model that answered, when the provider says. */
+  responseModel?: string
+  /** `gen_ai.provider.name`, e.g. `openai`, `anthropic`; `unknown` when left out. */
   provider?: string
+  /** `gen_ai.operation.name`: `chat` (default), `text_completion`, `embeddings`, … */
   operation?: string
+  /** All input tokens, cached ones included (`gen_ai_token_type="input"`). */
   inputTokens?: number
   outputTokens?: number
+  /** Input tokens served from the provider's cache (`cache_read`), part of `inputTokens`. */
+  cacheReadTokens?: number
+  /** Input tokens written to the provider's cache (`cache_creation`), part of `inputTokens`. */
+  cacheCreationTokens?: number
+  /** Output tokens spent on reasoning (`reasoning`), part of `outputTokens`. */
+  reasoningTokens?: number
   costUsd?: number
 }
 

@@ -1,5 +1,5 @@
 import { isThenable } from '@obs/core'
-import { context, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api'
+import { context, trace, type Attributes, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api'
 import { InvalidArgumentError } from '../errors.js'
 import { recordFailure } from './failure.js'
 
@@ -30,29 +30,38 @@ export function createWithSpan (tracer: Tracer): WithSpan {
       throw new InvalidArgumentError('withSpan attributes', 'expected an object of attributes or undefined')
     }
 
-    const parent = context.active()
-    const span = tracer.startSpan(name, attributes === undefined ? undefined : { attributes }, parent)
-    let result: unknown
-    try {
-      result = context.with(trace.setSpan(parent, span), fn, undefined, span)
-    } catch (error) {
-      recordFailure(span, error, 'Error')
-      span.end()
-      throw error
-    }
-    if (!isThenable(result)) {
-      span.end()
-      return result
-    }
-    // A promise, whatever the thenable was (a query builder's `then` returns what it likes): the
-    // type says Promise, and so does the value.
-    return Promise.resolve(result).then((value) => {
-      span.end()
-      return value
-    }, (error: unknown) => {
-      recordFailure(span, error, 'Error')
-      span.end()
-      throw error
-    })
+    return runInSpan(tracer, name, attributes === undefined ? {} : { attributes }, fn)
   } as WithSpan
+}
+
+/**
+ * Runs `fn` in a new span that `options` describe, a child of the active one, and ends it when
+ * `fn` returns or its promise (any thenable) settles; a throw or rejection is recorded on the
+ * span (status ERROR, `error.type`, the exception) and passed on unchanged.
+ */
+export function runInSpan (tracer: Tracer, name: string, options: SpanOptions, fn: (span: Span) => unknown): unknown {
+  const parent = context.active()
+  const span = tracer.startSpan(name, options, parent)
+  let result: unknown
+  try {
+    result = context.with(trace.setSpan(parent, span), fn, undefined, span)
+  } catch (error) {
+    recordFailure(span, error, 'Error')
+    span.end()
+    throw error
+  }
+  if (!isThenable(result)) {
+    span.end()
+    return result
+  }
+  // A promise, whatever the thenable was (a query builder's `then` returns what it likes): the
+  // type says Promise, and so does the value.
+  return Promise.resolve(result).then((value) => {
+    span.end()
+    return value
+  }, (error: unknown) => {
+    recordFailure(span, error, 'Error')
+    span.end()
+    throw error
+  })
 }
