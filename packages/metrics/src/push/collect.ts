@@ -122,7 +122,7 @@ function histogramPoints (family: ClientFamily, merge: (labels: Labels) => Label
     const suffix = value.metricName?.slice(family.name.length)
     if (suffix === '_bucket') {
       const le = Number(value.labels?.le)
-      if (le !== Infinity) builder.bounds.push(le)
+      if (Number.isFinite(le)) builder.bounds.push(le)
       builder.cumulative.push(value.value)
       builder.exemplars.push(exemplarOf(value.exemplar))
     } else if (suffix === '_sum') builder.sum = value.value

@@ -69,7 +69,8 @@ export async function encodeMetricsRequest (
         case 'counter': {
           const { value } = point as ScalarPoint
           const { startMs, previous } = memory.track(key, value, counterWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
-          numberPoint(w, point as ScalarPoint, startBytes(startMs), value - ((previous as number | undefined) ?? 0), time)
+          const sent = options.temporality === 'delta' ? value - ((previous as number | undefined) ?? 0) : value
+          numberPoint(w, point as ScalarPoint, startBytes(startMs), sent, time)
           break
         }
         case 'histogram': {
