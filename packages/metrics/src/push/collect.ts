@@ -34,7 +34,7 @@ export async function collectRegistry (
   for (const metric of registry.getMetricsAsArray() as unknown as RegistryMetric[]) {
     if (slicer.due()) await slicer.pause()
     try {
-      const family = await collectFamily(metric, merge)
+      const family = await collectFamily(metric, merge, slicer)
       if (family !== undefined) families.push(family)
     } catch (error) {
       onCollectError(metric.name, error)
@@ -43,7 +43,7 @@ export async function collectRegistry (
   return { families, timeMs: Date.now() }
 }
 
-async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) => Labels): Promise<PushFamily | undefined> {
+async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) => Labels, slicer: Slicer): Promise<PushFamily | undefined> {
   if (hasNativeHistograms(metric)) {
     const { name, help } = metric as unknown as { name: string, help: string }
     const points = metric.nativeHistograms().map((series) => ({ labels: merge(series.labels), histogram: series.histogram }))
@@ -53,14 +53,18 @@ async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) =>
     const series = metric.histogramSeries()
     if (series !== undefined) {
       // Copied now: the live histograms keep counting while the push is encoded in slices.
-      const points = series.map(({ labels, data }): HistogramPoint => ({
-        labels: merge(labels),
-        bounds: data.bounds,
-        counts: Array.from(data.counts),
-        sum: data.sum,
-        count: data.count,
-        exemplars: data.exemplars === undefined ? undefined : [...data.exemplars]
-      }))
+      const points: HistogramPoint[] = []
+      for (const { labels, data } of series) {
+        if (slicer.due()) await slicer.pause()
+        points.push({
+          labels: merge(labels),
+          bounds: data.bounds,
+          counts: Array.from(data.counts),
+          sum: data.sum,
+          count: data.count,
+          exemplars: data.exemplars === undefined ? undefined : [...data.exemplars]
+        })
+      }
       return { kind: 'histogram', name: metric.name, help: metric.help, points }
     }
   }
