@@ -7,3 +7,4 @@ export { createAuthorizer, resolveRouteAuth, type Authorizer, type RouteAuth } f
 export { isExcludedRoute, resolveExclude, type ExcludeRule } from './route-exclusion.js'
 export { createRouteCache, type RouteCache, type RouteCacheOptions, type RouteConfig, type RouteDeclaration } from './route-cache.js'
 export { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './otel-env.js'
+export { resolveResourceAttributes, type ResourceOptions, type ResourceValue } from './otel-resource.js'

@@ -3,6 +3,7 @@ import plugin from './plugin.js'
 export default plugin
 export { obsMetrics, type ObsMetrics, type Exposition } from './plugin.js'
 export { type MetricsPluginOptions, type MetricsAuth, defaults } from './options.js'
+export type { ConsolePushOptions, OtlpPushOptions, PushOptions, StatsdPushOptions } from './push/index.js'
 export type { AppMetrics, MetricConfig } from './app/app-metrics.js'
 export {
   AgentMetrics, type AgentInvocation, type LlmCall, type ToolCall, type EndTask, type WrapAgentOptions, type WrapToolOptions

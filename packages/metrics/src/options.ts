@@ -4,6 +4,7 @@ import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from 
 import { resolveDiskPaths } from './app/disk-metrics.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
+import { type PushOptions, type ResolvedPush, resolvePush } from './push/index.js'
 
 /** Who may read the metrics routes: a bearer token, or a function of the request. */
 export type MetricsAuth = RouteAuth
@@ -42,6 +43,8 @@ export interface MetricsPluginOptions {
   summaryWindowSeconds?: number
   /** Absolute paths whose filesystem's size, free and used space are measured at scrape time. */
   diskPaths?: string[]
+  /** Push the same metrics to OTLP, StatsD or the console on an interval (see the README's Push section). */
+  push?: PushOptions | false
 }
 
 export interface ResolvedOptions {
@@ -62,6 +65,7 @@ export interface ResolvedOptions {
   auth: MetricsAuth | undefined
   summaryWindowSeconds: number
   diskPaths: readonly string[]
+  push: ResolvedPush | undefined
 }
 
 export const defaults = Object.freeze({
@@ -100,7 +104,8 @@ const OPTION_NAMES: Record<keyof MetricsPluginOptions, true> = {
   agentMetrics: true,
   auth: true,
   summaryWindowSeconds: true,
-  diskPaths: true
+  diskPaths: true,
+  push: true
 }
 
 /** Labels of the request metrics: a default label of the same name would shadow them. */
@@ -136,7 +141,8 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
     sizeBuckets: validateBuckets(o.sizeBuckets, 'sizeBuckets'),
     exclude: resolveExclude('exclude', o.exclude, InvalidOptionError),
     auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),
-    diskPaths: resolveDiskPaths(o.diskPaths)
+    diskPaths: resolveDiskPaths(o.diskPaths),
+    push: resolvePush(options.push)
   }
 }
 

@@ -18,6 +18,7 @@ import { SeriesTable } from './requests/series.js'
 import { type MetricsSummary, RequestSummary } from './requests/summary.js'
 import type { SelfRenderedFamily } from './exposition/self-rendered-family.js'
 import { createTimed, type Timed } from './app/timed.js'
+import { startPush } from './push/index.js'
 
 export interface Exposition {
   contentType: string
@@ -93,6 +94,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   const onCollectError = (metric: string, error: unknown): void => {
     app.log.warn({ err: error, metric }, '@obs/metrics: collecting a metric failed; it is left out of this scrape')
   }
+  if (o.push !== undefined) startPush(app, o.push, { registry, prefix, defaultLabels: o.defaultLabels, onCollectError })
   const render = async (accept?: string | string[]): Promise<Exposition> => {
     const format = negotiateFormat(accept)
     const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)

@@ -22,7 +22,15 @@ export interface FamilySpec {
   samples (format: ExpositionFormat, defaults: string): string
   /** The same samples as the client's value objects, for `registry.getMetricsAsJSON()` and friends. */
   values (): SampleValue[]
+  /** A histogram family's series as data, exemplars included, for readers other than the text (OTLP push). */
+  histograms? (): HistogramSeries[]
   reset? (): void
+}
+
+/** One series of a histogram family: its own labels and its live data. */
+export interface HistogramSeries {
+  readonly labels: Readonly<Record<string, string>>
+  readonly data: HistogramData
 }
 
 /**
@@ -49,6 +57,11 @@ export class SelfRenderedFamily implements SelfRenderingMetric {
 
   async get (): Promise<{ name: string, help: string, type: string, aggregator: 'sum', values: SampleValue[] }> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.spec.values() }
+  }
+
+  /** The series of a histogram family as data; undefined for counters and gauges. */
+  histogramSeries (): HistogramSeries[] | undefined {
+    return this.spec.histograms?.()
   }
 
   reset (): void {
@@ -103,6 +116,7 @@ export function histogramFamily<R extends Row> (
         for (const value of histogramValues(pick(row), name, row.labels)) out.push(value)
       }
       return out
-    }
+    },
+    histograms: () => rows().map((row) => ({ labels: row.labels, data: pick(row) }))
   })
 }

@@ -1,0 +1,217 @@
+// opentelemetry-proto's collector/metrics/v1 ExportMetricsServiceRequest, written by the field
+// numbers of metrics/v1, common/v1 and resource/v1. Our own encoder because the SDK's serializer
+// does not write exemplars, and so that ten thousand series are encoded in slices that yield.
+import type { ResourceValue } from '@obs/core'
+import type { Exemplar } from '../../exposition/text-format.js'
+import type { NativeHistogramSnapshot } from '../../native/snapshot.js'
+import { counterWentDown, histogramDelta, histogramWentDown, nativeDelta, nativeWentDown } from '../deltas.js'
+import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from '../families.js'
+import type { SeriesMemory, Temporality } from '../series-memory.js'
+import type { Slicer } from '../slices.js'
+import { nanosBytes, ProtoWriter } from './proto-writer.js'
+
+const TEMPORALITY = { delta: 1, cumulative: 2 } as const
+
+export interface MetricsRequestOptions {
+  readonly resource: Readonly<Record<string, ResourceValue>>
+  readonly scope: { readonly name: string, readonly version: string }
+  readonly temporality: Temporality
+}
+
+export interface EncodedRequest {
+  readonly bytes: Uint8Array
+  /** Data points in the request, the unit of `otel_sdk_exporter_metric_data_point_exported_total`. */
+  readonly points: number
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/i
+const SPAN_ID = /^[0-9a-f]{16}$/i
+
+/** Encodes one push; `memory` keeps start times and, for delta temporality, the previous values. */
+export async function encodeMetricsRequest (
+  snapshot: PushSnapshot,
+  memory: SeriesMemory<unknown>,
+  options: MetricsRequestOptions,
+  slicer: Slicer
+): Promise<EncodedRequest> {
+  const w = new ProtoWriter()
+  const time = nanosBytes(snapshot.timeMs)
+  const starts = new Map<number, Uint8Array>()
+  const startBytes = (ms: number): Uint8Array => {
+    let bytes = starts.get(ms)
+    if (bytes === undefined) starts.set(ms, bytes = nanosBytes(ms))
+    return bytes
+  }
+  const temporality = TEMPORALITY[options.temporality]
+  let points = 0
+
+  w.fork() // ResourceMetrics
+  w.fork() // Resource
+  for (const name in options.resource) keyValue(w, 1, name, options.resource[name]!)
+  w.join(1)
+  w.fork() // ScopeMetrics
+  w.fork()
+  w.string(1, options.scope.name)
+  w.string(2, options.scope.version)
+  w.join(1)
+  for (const family of snapshot.families) {
+    if (family.points.length === 0) continue
+    w.fork() // Metric
+    w.string(1, family.name)
+    if (family.help !== '') w.string(2, family.help)
+    w.fork() // its data: Gauge 5, Sum 7, Histogram 9, ExponentialHistogram 10, Summary 11
+    for (const point of family.points) {
+      if (slicer.due()) await slicer.pause()
+      const key = `${family.name}\u0000${seriesKey(point.labels)}`
+      w.fork()
+      switch (family.kind) {
+        case 'gauge': numberPoint(w, point as ScalarPoint, undefined, (point as ScalarPoint).value, time); break
+        case 'counter': {
+          const { value } = point as ScalarPoint
+          const { startMs, previous } = memory.track(key, value, counterWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
+          const sent = options.temporality === 'delta' ? value - ((previous as number | undefined) ?? 0) : value
+          numberPoint(w, point as ScalarPoint, startBytes(startMs), sent, time)
+          break
+        }
+        case 'histogram': {
+          const { startMs, previous } = memory.track(key, point, histogramWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
+          const data = options.temporality === 'delta' ? histogramDelta(point as HistogramPoint, previous as HistogramPoint | undefined) : point as HistogramPoint
+          histogramPoint(w, data, startBytes(startMs), time, options.temporality === 'delta' ? startMs : 0)
+          break
+        }
+        case 'exponential': {
+          const { histogram } = point as ExponentialPoint
+          const { startMs, previous } = memory.track(key, histogram, nativeWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
+          const data = options.temporality === 'delta' ? nativeDelta(histogram, previous as NativeHistogramSnapshot | undefined) : histogram
+          exponentialPoint(w, point.labels, data, startBytes(startMs), time)
+          break
+        }
+        case 'summary': {
+          // Summaries have no temporality in OTLP: always totals since the start.
+          const { startMs } = memory.track(key, (point as SummaryPoint).count, counterWentDown as (a: unknown, b: unknown) => boolean, 'cumulative')
+          summaryPoint(w, point as SummaryPoint, startBytes(startMs), time)
+          break
+        }
+      }
+      w.join(1) // data_points
+      points++
+    }
+    if (family.kind === 'counter') {
+      w.uint(2, temporality)
+      w.uint(3, 1) // is_monotonic
+    } else if (family.kind === 'histogram' || family.kind === 'exponential') {
+      w.uint(2, temporality)
+    }
+    w.join(DATA_FIELD[family.kind])
+    w.join(2) // ScopeMetrics.metrics
+  }
+  w.join(2) // ResourceMetrics.scope_metrics
+  w.join(1) // ExportMetricsServiceRequest.resource_metrics
+  memory.endPush(snapshot.timeMs)
+  return { bytes: w.finish(), points }
+}
+
+const DATA_FIELD: Record<PushFamily['kind'], number> = { gauge: 5, counter: 7, histogram: 9, exponential: 10, summary: 11 }
+
+/** common.v1.KeyValue { key 1, value 2: AnyValue { string 1, bool 2, int 3, double 4 } } in `field`. */
+function keyValue (w: ProtoWriter, field: number, key: string, value: ResourceValue): void {
+  w.fork()
+  w.string(1, key)
+  w.fork()
+  if (typeof value === 'string') w.string(1, value)
+  else if (typeof value === 'boolean') w.uint(2, value ? 1 : 0)
+  else if (Number.isSafeInteger(value) && value >= 0) w.uint(3, value)
+  else w.double(4, value)
+  w.join(2)
+  w.join(field)
+}
+
+function attributes (w: ProtoWriter, field: number, labels: Labels): void {
+  for (const name in labels) keyValue(w, field, name, labels[name]!)
+}
+
+/** NumberDataPoint: attributes 7, start 2, time 3, as_double 4, exemplars 5. */
+function numberPoint (w: ProtoWriter, point: ScalarPoint, start: Uint8Array | undefined, value: number, time: Uint8Array): void {
+  attributes(w, 7, point.labels)
+  if (start !== undefined) w.fixed64Bytes(2, start)
+  w.fixed64Bytes(3, time)
+  w.double(4, value)
+  if (point.exemplar !== undefined) exemplar(w, 5, point.exemplar)
+}
+
+const count = (value: number): number => value > 0 ? Math.round(value) : 0
+
+/** HistogramDataPoint: attributes 9, start 2, time 3, count 4, sum 5, bucket_counts 6, explicit_bounds 7, exemplars 8. */
+function histogramPoint (w: ProtoWriter, point: HistogramPoint, start: Uint8Array, time: Uint8Array, exemplarsAfterMs: number): void {
+  attributes(w, 9, point.labels)
+  w.fixed64Bytes(2, start)
+  w.fixed64Bytes(3, time)
+  w.fixed64(4, count(point.count))
+  w.double(5, point.sum)
+  w.packedFixed64(6, point.counts.map(count))
+  w.packedDoubles(7, point.bounds)
+  if (point.exemplars !== undefined) {
+    for (const e of point.exemplars) {
+      // In delta temporality an exemplar belongs to the push whose interval it fell in.
+      if (e !== undefined && e.timestamp * 1000 >= exemplarsAfterMs) exemplar(w, 8, e)
+    }
+  }
+}
+
+/** Prometheus's sparse [index, count] buckets as OTLP's Buckets { offset 1, bucket_counts 2 }: OTLP's index is one lower. */
+function buckets (w: ProtoWriter, field: number, sparse: NativeHistogramSnapshot['positive']): void {
+  if (sparse.length === 0) return
+  const first = sparse[0]![0]
+  const dense = new Array<number>(sparse.at(-1)![0] - first + 1).fill(0)
+  for (const [index, n] of sparse) dense[index - first] = count(n)
+  w.fork()
+  w.sint(1, first - 1)
+  w.packedVarints(2, dense)
+  w.join(field)
+}
+
+/** ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6, zero_count 7, positive 8, negative 9, zero_threshold 14. */
+function exponentialPoint (w: ProtoWriter, labels: Labels, h: NativeHistogramSnapshot, start: Uint8Array, time: Uint8Array): void {
+  attributes(w, 1, labels)
+  w.fixed64Bytes(2, start)
+  w.fixed64Bytes(3, time)
+  w.fixed64(4, count(h.count))
+  w.double(5, h.sum)
+  w.sint(6, h.schema)
+  w.fixed64(7, count(h.zeroCount))
+  buckets(w, 8, h.positive)
+  buckets(w, 9, h.negative)
+  w.double(14, h.zeroThreshold)
+}
+
+/** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6 { quantile 1, value 2 }. */
+function summaryPoint (w: ProtoWriter, point: SummaryPoint, start: Uint8Array, time: Uint8Array): void {
+  attributes(w, 7, point.labels)
+  w.fixed64Bytes(2, start)
+  w.fixed64Bytes(3, time)
+  w.fixed64(4, count(point.count))
+  w.double(5, point.sum)
+  for (const [quantile, value] of point.quantiles) {
+    w.fork()
+    w.double(1, quantile)
+    w.double(2, value)
+    w.join(6)
+  }
+}
+
+/** Exemplar: filtered_attributes 7, time 2, as_double 3, span_id 4, trace_id 5. Trace and span ids go in their own fields. */
+function exemplar (w: ProtoWriter, field: number, e: Exemplar): void {
+  w.fork()
+  for (const name in e.labels) {
+    const value = e.labels[name]!
+    if ((name === 'trace_id' && TRACE_ID.test(value)) || (name === 'span_id' && SPAN_ID.test(value))) continue
+    keyValue(w, 7, name, value)
+  }
+  w.fixed64Bytes(2, nanosBytes(e.timestamp * 1000))
+  w.double(3, e.value)
+  const span = e.labels.span_id
+  if (span !== undefined && SPAN_ID.test(span)) w.bytes(4, Buffer.from(span, 'hex'))
+  const trace = e.labels.trace_id
+  if (trace !== undefined && TRACE_ID.test(trace)) w.bytes(5, Buffer.from(trace, 'hex'))
+  w.join(field)
+}
