@@ -11,6 +11,8 @@ import { AlreadyRegisteredError, DuplicateMetricError, InvalidOptionError } from
 import { CONTENT_TYPE, negotiateFormat } from './exposition/negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
 import { renderRegistry } from './exposition/render-registry.js'
+import { renderProtobuf } from './exposition/render-protobuf.js'
+import { ResolutionReductions, resolutionReductionsFamily } from './native/resolution-reductions.js'
 import { registerProcessMetrics } from './app/process-metrics.js'
 import { requestFamilies } from './requests/families.js'
 import { type ExemplarSource, installRequestHooks } from './requests/hooks.js'
@@ -21,7 +23,8 @@ import { createTimed, type Timed } from './app/timed.js'
 
 export interface Exposition {
   contentType: string
-  body: string
+  /** Text for the text formats, bytes for protobuf. */
+  body: string | Buffer
 }
 
 /** What the plugin adds to the Fastify instance as `app.metrics`. */
@@ -58,19 +61,20 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   const o = resolveOptions(options)
   const { registry, prefix } = o
   const overflow = new OverflowCounter()
-  const takenLabels = new Map(Object.keys(o.defaultLabels).map((name) => [name, 'it is a default label of every series']))
-  const appMetrics = createAppMetrics({ registry, prefix, maxLabelSets: o.maxLabelSets, takenLabels, overflow })
-
   const register = (family: SelfRenderedFamily): void => {
     if (registry.getSingleMetric(family.name) !== undefined) throw new DuplicateMetricError(family.name)
     registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0])
   }
+  const reductions: ResolutionReductions = new ResolutionReductions(() => register(resolutionReductionsFamily(prefix, reductions)))
+  const takenLabels = new Map(Object.keys(o.defaultLabels).map((name) => [name, 'it is a default label of every series']))
+  const appMetrics = createAppMetrics({ registry, prefix, maxLabelSets: o.maxLabelSets, takenLabels, overflow, reductions })
 
   if (o.processMetrics) registerProcessMetrics(registry, prefix)
   if (o.diskPaths.length > 0) registerDiskMetrics(appMetrics, o.diskPaths)
 
   const table = new SeriesTable({
     durationBuckets: o.buckets,
+    durationNative: o.nativeHistograms,
     sizeBuckets: o.sizes ? o.sizeBuckets : undefined,
     maxLabelSets: o.maxLabelSets
   })
@@ -79,6 +83,13 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     for (const family of requestFamilies(table, { prefix, inFlight: o.inFlight })) register(family)
     overflow.track(`${prefix}http_requests_total`, () => table.overflow?.duration.count ?? 0)
     overflow.track(`${prefix}http_request_errors_total`, () => table.errorOverflow?.count ?? 0)
+    if (o.nativeHistograms !== undefined) {
+      reductions.track(`${prefix}http_request_duration_seconds`, () => {
+        let total = 0
+        for (const series of table.allSeries()) total += series.duration.native!.resolutionReductions
+        return total
+      })
+    }
     installRequestHooks(app, table, { inFlight: o.inFlight, sizes: o.sizes, exclude: o.exclude, exemplars })
   }
   register(overflowFamily(prefix, overflow))
@@ -95,7 +106,9 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
   const render = async (accept?: string | string[]): Promise<Exposition> => {
     const format = negotiateFormat(accept)
-    const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
+    const body = format === 'protobuf'
+      ? await renderProtobuf(registry, o.defaultLabels, onCollectError)
+      : await renderRegistry(registry, format, o.defaultLabels, onCollectError)
     return { contentType: CONTENT_TYPE[format], body }
   }
 
