@@ -24,9 +24,9 @@ export class ResolutionReductions {
   }
 }
 
-/** `obs_metrics_native_histogram_resolution_reductions_total{metric}`. */
+/** `obs_metrics_native_resolution_reductions_total{metric}`. */
 export function resolutionReductionsFamily (prefix: string, reductions: ResolutionReductions): SelfRenderedFamily {
-  return scalarFamily(`${prefix}obs_metrics_native_histogram_resolution_reductions_total`, 'counter',
+  return scalarFamily(`${prefix}obs_metrics_native_resolution_reductions_total`, 'counter',
     'Times a series of the histogram halved its native resolution (schema - 1) because it reached its cap on buckets.',
     () => reductions.sources, (source) => source.read())
 }
