@@ -1,9 +1,11 @@
 import plugin from './plugin.js'
 
 export default plugin
-export { obsMetrics, type ObsMetrics, type Exposition } from './plugin.js'
+export { obsMetrics, type ObsMetrics, type Exposition, type Scrape } from './plugin.js'
 export { type MetricsPluginOptions, type MetricsAuth, defaults } from './options.js'
-export type { AppMetrics, MetricConfig } from './app/app-metrics.js'
+export type { AppMetrics, HistogramConfig, MetricConfig } from './app/app-metrics.js'
+export { NATIVE_HISTOGRAM_DEFAULTS, type NativeHistogramOptions, type NativeHistogramSetting } from './native/options.js'
+export { nativeHistogramQuantile } from './native/quantile.js'
 export { AgentMetrics, type LlmCall, type ToolCall, type EndTask } from './app/agent-metrics.js'
 export type { Timed, TimedOptions, TokenUsage } from './app/timed.js'
 export type { MetricsSummary, RouteSummary } from './requests/summary.js'

@@ -23,7 +23,12 @@ import { createTimed, type Timed } from './app/timed.js'
 
 export interface Exposition {
   contentType: string
-  /** Text for the text formats, bytes for protobuf. */
+  body: string
+}
+
+/** What a scrape gets: text for the text formats, bytes for protobuf. */
+export interface Scrape {
+  contentType: string
   body: string | Buffer
 }
 
@@ -39,8 +44,10 @@ export interface ObsMetrics extends AppMetrics {
   readonly timed: Timed
   /** Rates, error ratios and duration quantiles per route, over the summary window. */
   requestSummary (): MetricsSummary
-  /** The exposition in the format the Accept header asks for, for mounting it elsewhere. */
+  /** The exposition in the text format the Accept header asks for (text 0.0.4 or OpenMetrics; never protobuf). */
   render (accept?: string | string[]): Promise<Exposition>
+  /** What `/metrics` answers: protobuf, OpenMetrics or text, as the Accept header asks. For mounting it elsewhere. */
+  scrape (accept?: string | string[]): Promise<Scrape>
   /** Supplies exemplar labels (a trace id) for the request duration histogram. */
   setExemplarSource (source: ExemplarSource | undefined): void
 }
@@ -105,11 +112,13 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     app.log.warn({ err: error, metric }, '@obs/metrics: collecting a metric failed; it is left out of this scrape')
   }
   const render = async (accept?: string | string[]): Promise<Exposition> => {
-    const format = negotiateFormat(accept)
-    const body = format === 'protobuf'
-      ? await renderProtobuf(registry, o.defaultLabels, onCollectError)
-      : await renderRegistry(registry, format, o.defaultLabels, onCollectError)
+    const format = negotiateFormat(accept, { protobuf: false })
+    const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
     return { contentType: CONTENT_TYPE[format], body }
+  }
+  const scrape = async (accept?: string | string[]): Promise<Scrape> => {
+    if (negotiateFormat(accept) !== 'protobuf') return await render(accept)
+    return { contentType: CONTENT_TYPE.protobuf, body: await renderProtobuf(registry, o.defaultLabels, onCollectError) }
   }
 
   const api: ObsMetrics = {
@@ -123,6 +132,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     timed,
     requestSummary: () => summary.summary(),
     render,
+    scrape,
     setExemplarSource (source) {
       if (source !== undefined && typeof source !== 'function') throw new InvalidOptionError('exemplar source', 'expected a function or undefined')
       exemplars.source = source
@@ -137,7 +147,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
   if (o.path !== false) {
     serve(o.path, async (request, reply) => {
-      const { contentType, body } = await render(request.headers.accept)
+      const { contentType, body } = await scrape(request.headers.accept)
       reply.header('cache-control', 'no-store').type(contentType)
       return body
     })

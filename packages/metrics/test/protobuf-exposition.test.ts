@@ -171,6 +171,13 @@ test('the protobuf format without native histograms: no native fields, and the t
   t.equal(fixed64(last(h, 6)), undefined, 'no zero threshold')
   const text = await app.inject({ url: '/metrics' })
   t.match(text.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+
+  // render() stays text (for code that reads the exposition as a string); scrape() is what /metrics answers.
+  const rendered = await app.metrics.render(`${PROTOBUF},application/openmetrics-text;q=0.8`)
+  t.match(rendered.contentType, /^application\/openmetrics-text/)
+  const scraped = await app.metrics.scrape(`${PROTOBUF},application/openmetrics-text;q=0.8`)
+  t.equal(scraped.contentType, response.headers['content-type'])
+  t.ok(Buffer.isBuffer(scraped.body))
 })
 
 test('a label set whose value is long and hostile survives the protobuf format', async (t) => {

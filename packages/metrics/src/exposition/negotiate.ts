@@ -14,10 +14,11 @@ const MAX_ACCEPT_LENGTH = 2048
  * Picks the exposition format from an Accept header: the one with the highest q value among
  * protobuf (delimited MetricFamily messages, which Prometheus asks for first when native
  * histograms are on), OpenMetrics 1.0 (which it asks for first otherwise) and the Prometheus
- * text format; on a tie, in that order. Malformed or hostile headers fall back to the text
- * format; this never throws.
+ * text format; on a tie, in that order. With `protobuf: false`, only the text formats compete.
+ * Malformed or hostile headers fall back to the text format; this never throws.
  */
-export function negotiateFormat (accept: string | string[] | undefined): ExpositionFormat {
+export function negotiateFormat (accept: string | string[] | undefined, options: { protobuf?: boolean } = {}): ExpositionFormat {
+  const protobuf = options.protobuf ?? true
   if (accept === undefined) return 'prometheus'
   const header = (Array.isArray(accept) ? accept.join(',') : String(accept)).slice(0, MAX_ACCEPT_LENGTH).toLowerCase()
   if (!header.includes('openmetrics') && !header.includes('protobuf')) return 'prometheus'
@@ -50,6 +51,7 @@ export function negotiateFormat (accept: string | string[] | undefined): Exposit
     }
     if (q === 0) continue
     if (type === 'application/vnd.google.protobuf') {
+      if (!protobuf) continue
       // Only the delimited encoding of MetricFamily messages; the text encodings are not written.
       if (proto === 'io.prometheus.client.metricfamily' && encoding === 'delimited') protobufQ = Math.max(protobufQ, q)
     } else if (type === 'application/openmetrics-text') {

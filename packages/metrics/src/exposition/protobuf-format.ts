@@ -19,10 +19,7 @@ const Value = { value: 1 } // Gauge, Untyped and Counter
 const Counter = { exemplar: 2 }
 const SummaryField = { sampleCount: 1, sampleSum: 2, quantile: 3 }
 const Quantile = { quantile: 1, value: 2 }
-const Histogram = {
-  sampleCount: 1, sampleSum: 2, bucket: 3, schema: 5, zeroThreshold: 6, zeroCount: 7,
-  negativeSpan: 9, negativeDelta: 10, positiveSpan: 12, positiveDelta: 13
-}
+const Histogram = { sampleCount: 1, sampleSum: 2, bucket: 3, schema: 5, zeroThreshold: 6, zeroCount: 7, negativeSpan: 9, negativeDelta: 10, positiveSpan: 12, positiveDelta: 13 }
 const Bucket = { cumulativeCount: 1, upperBound: 2, exemplar: 3 }
 const Span = { offset: 1, length: 2 }
 const ExemplarField = { label: 1, value: 2, timestamp: 3 }

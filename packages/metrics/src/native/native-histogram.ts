@@ -37,7 +37,7 @@ export class NativeHistogram {
     this.count++
     this.sum += value
     // NaN is counted (so the count matches the classic buckets) but falls in no bucket, as in client_golang.
-    if (value !== value) return
+    if (Number.isNaN(value)) return
     let buckets: Buckets
     if (value > this.options.zeroThreshold) buckets = this.positive
     else if (value < -this.options.zeroThreshold) buckets = this.negative
