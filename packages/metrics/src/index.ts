@@ -1,10 +1,12 @@
 import plugin from './plugin.js'
 
 export default plugin
-export { obsMetrics, type ObsMetrics, type Exposition } from './plugin.js'
+export { obsMetrics, type ObsMetrics, type Exposition, type Scrape } from './plugin.js'
 export { type MetricsPluginOptions, type MetricsAuth, defaults } from './options.js'
 export type { ConsolePushOptions, OtlpPushOptions, PushOptions, StatsdPushOptions } from './push/index.js'
-export type { AppMetrics, MetricConfig } from './app/app-metrics.js'
+export type { AppMetrics, HistogramConfig, MetricConfig } from './app/app-metrics.js'
+export { NATIVE_HISTOGRAM_DEFAULTS, type NativeHistogramOptions, type NativeHistogramSetting } from './native/options.js'
+export { nativeHistogramQuantile } from './native/quantile.js'
 export {
   AgentMetrics, type AgentInvocation, type LlmCall, type ToolCall, type EndTask, type WrapAgentOptions, type WrapToolOptions
 } from './app/agent-metrics.js'

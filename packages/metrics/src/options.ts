@@ -5,6 +5,7 @@ import { resolveDiskPaths } from './app/disk-metrics.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
 import { type PushOptions, type ResolvedPush, resolvePush } from './push/index.js'
+import { type NativeHistogramSetting, resolveNativeHistogramOptions, type ResolvedNativeHistogramOptions } from './native/options.js'
 
 /** Who may read the metrics routes: a bearer token, or a function of the request. */
 export type MetricsAuth = RouteAuth
@@ -26,6 +27,8 @@ export interface MetricsPluginOptions {
   requestMetrics?: boolean
   /** Upper bounds of the request duration histogram, in seconds. */
   buckets?: number[]
+  /** Native (exponential) buckets for the request duration histogram too: `true`, or `{ schema, maxBuckets, zeroThreshold }`. */
+  nativeHistograms?: NativeHistogramSetting
   /** Track requests in flight and requests aborted by the client. */
   inFlight?: boolean
   /** Histograms of request and response body size. */
@@ -56,6 +59,7 @@ export interface ResolvedOptions {
   processMetrics: boolean
   requestMetrics: boolean
   buckets: readonly number[]
+  nativeHistograms: ResolvedNativeHistogramOptions | undefined
   inFlight: boolean
   sizes: boolean
   sizeBuckets: readonly number[]
@@ -76,6 +80,7 @@ export const defaults = Object.freeze({
   processMetrics: true,
   requestMetrics: true,
   buckets: DEFAULT_DURATION_BUCKETS,
+  nativeHistograms: false,
   inFlight: true,
   sizes: false,
   sizeBuckets: DEFAULT_SIZE_BUCKETS,
@@ -96,6 +101,7 @@ const OPTION_NAMES: Record<keyof MetricsPluginOptions, true> = {
   processMetrics: true,
   requestMetrics: true,
   buckets: true,
+  nativeHistograms: true,
   inFlight: true,
   sizes: true,
   sizeBuckets: true,
@@ -138,6 +144,7 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
     registry: o.registry ?? new Registry(),
     defaultLabels: resolveDefaultLabels(o.defaultLabels),
     buckets: validateBuckets(o.buckets, 'buckets'),
+    nativeHistograms: resolveNativeHistogramOptions(o.nativeHistograms, 'nativeHistograms'),
     sizeBuckets: validateBuckets(o.sizeBuckets, 'sizeBuckets'),
     exclude: resolveExclude('exclude', o.exclude, InvalidOptionError),
     auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),

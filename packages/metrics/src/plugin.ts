@@ -11,6 +11,8 @@ import { AlreadyRegisteredError, DuplicateMetricError, InvalidOptionError } from
 import { CONTENT_TYPE, negotiateFormat } from './exposition/negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
 import { renderRegistry } from './exposition/render-registry.js'
+import { renderProtobuf } from './exposition/render-protobuf.js'
+import { ResolutionReductions, resolutionReductionsFamily } from './native/resolution-reductions.js'
 import { registerProcessMetrics } from './app/process-metrics.js'
 import { requestFamilies } from './requests/families.js'
 import { type ExemplarSource, installRequestHooks } from './requests/hooks.js'
@@ -25,6 +27,12 @@ export interface Exposition {
   body: string
 }
 
+/** What a scrape gets: text for the text formats, bytes for protobuf. */
+export interface Scrape {
+  contentType: string
+  body: string | Buffer
+}
+
 /** What the plugin adds to the Fastify instance as `app.metrics`. */
 export interface ObsMetrics extends AppMetrics {
   /** The registry of this instance: every metric of the plugin and of the app is in it. */
@@ -37,8 +45,10 @@ export interface ObsMetrics extends AppMetrics {
   readonly timed: Timed
   /** Rates, error ratios and duration quantiles per route, over the summary window. */
   requestSummary (): MetricsSummary
-  /** The exposition in the format the Accept header asks for, for mounting it elsewhere. */
+  /** The exposition in the text format the Accept header asks for (text 0.0.4 or OpenMetrics; never protobuf). */
   render (accept?: string | string[]): Promise<Exposition>
+  /** What `/metrics` answers: protobuf, OpenMetrics or text, as the Accept header asks. For mounting it elsewhere. */
+  scrape (accept?: string | string[]): Promise<Scrape>
   /** Supplies exemplar labels (a trace id) for the request duration histogram. */
   setExemplarSource (source: ExemplarSource | undefined): void
 }
@@ -59,19 +69,20 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   const o = resolveOptions(options)
   const { registry, prefix } = o
   const overflow = new OverflowCounter()
-  const takenLabels = new Map(Object.keys(o.defaultLabels).map((name) => [name, 'it is a default label of every series']))
-  const appMetrics = createAppMetrics({ registry, prefix, maxLabelSets: o.maxLabelSets, takenLabels, overflow })
-
   const register = (family: SelfRenderedFamily): void => {
     if (registry.getSingleMetric(family.name) !== undefined) throw new DuplicateMetricError(family.name)
     registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0])
   }
+  const reductions: ResolutionReductions = new ResolutionReductions(() => register(resolutionReductionsFamily(prefix, reductions)))
+  const takenLabels = new Map(Object.keys(o.defaultLabels).map((name) => [name, 'it is a default label of every series']))
+  const appMetrics = createAppMetrics({ registry, prefix, maxLabelSets: o.maxLabelSets, takenLabels, overflow, reductions })
 
   if (o.processMetrics) registerProcessMetrics(registry, prefix)
   if (o.diskPaths.length > 0) registerDiskMetrics(appMetrics, o.diskPaths)
 
   const table = new SeriesTable({
     durationBuckets: o.buckets,
+    durationNative: o.nativeHistograms,
     sizeBuckets: o.sizes ? o.sizeBuckets : undefined,
     maxLabelSets: o.maxLabelSets
   })
@@ -80,6 +91,13 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     for (const family of requestFamilies(table, { prefix, inFlight: o.inFlight })) register(family)
     overflow.track(`${prefix}http_requests_total`, () => table.overflow?.duration.count ?? 0)
     overflow.track(`${prefix}http_request_errors_total`, () => table.errorOverflow?.count ?? 0)
+    if (o.nativeHistograms !== undefined) {
+      reductions.track(`${prefix}http_request_duration_seconds`, () => {
+        let total = 0
+        for (const series of table.allSeries()) total += series.duration.native!.resolutionReductions
+        return total
+      })
+    }
     installRequestHooks(app, table, { inFlight: o.inFlight, sizes: o.sizes, exclude: o.exclude, exemplars })
   }
   register(overflowFamily(prefix, overflow))
@@ -96,9 +114,13 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
   if (o.push !== undefined) startPush(app, o.push, { registry, prefix, defaultLabels: o.defaultLabels, onCollectError })
   const render = async (accept?: string | string[]): Promise<Exposition> => {
-    const format = negotiateFormat(accept)
+    const format = negotiateFormat(accept, { protobuf: false })
     const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
     return { contentType: CONTENT_TYPE[format], body }
+  }
+  const scrape = async (accept?: string | string[]): Promise<Scrape> => {
+    if (negotiateFormat(accept) !== 'protobuf') return await render(accept)
+    return { contentType: CONTENT_TYPE.protobuf, body: await renderProtobuf(registry, o.defaultLabels, onCollectError) }
   }
 
   const api: ObsMetrics = {
@@ -112,6 +134,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     timed,
     requestSummary: () => summary.summary(),
     render,
+    scrape,
     setExemplarSource (source) {
       if (source !== undefined && typeof source !== 'function') throw new InvalidOptionError('exemplar source', 'expected a function or undefined')
       exemplars.source = source
@@ -126,7 +149,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
   if (o.path !== false) {
     serve(o.path, async (request, reply) => {
-      const { contentType, body } = await render(request.headers.accept)
+      const { contentType, body } = await scrape(request.headers.accept)
       reply.header('cache-control', 'no-store').type(contentType)
       return body
     })

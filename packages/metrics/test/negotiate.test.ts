@@ -31,7 +31,20 @@ test('malformed and hostile Accept headers fall back to text and never throw', a
   t.equal(negotiateFormat('\u0000application/openmetrics-text\n'), 'prometheus')
 })
 
+test('protobuf when Prometheus asks for it first (native histograms on), and only the delimited encoding', async (t) => {
+  // The Accept header Prometheus 2.42 sends with --enable-feature=native-histograms.
+  const prometheus = 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+  t.equal(negotiateFormat(prometheus), 'protobuf')
+  t.equal(negotiateFormat(prometheus, { protobuf: false }), 'openmetrics', 'the next best text format when protobuf is not on offer')
+  t.equal(negotiateFormat('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'), 'protobuf')
+  t.equal(negotiateFormat('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text'), 'prometheus', 'the text encoding is not written')
+  t.equal(negotiateFormat('application/vnd.google.protobuf;encoding=delimited'), 'prometheus', 'without the message type')
+  t.equal(negotiateFormat('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5,application/openmetrics-text'), 'openmetrics')
+  t.equal(negotiateFormat('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0,text/plain'), 'prometheus')
+})
+
 test('content types are the registered ones', async (t) => {
   t.equal(CONTENT_TYPE.prometheus, 'text/plain; version=0.0.4; charset=utf-8')
   t.equal(CONTENT_TYPE.openmetrics, 'application/openmetrics-text; version=1.0.0; charset=utf-8')
+  t.equal(CONTENT_TYPE.protobuf, 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited')
 })

@@ -28,6 +28,9 @@ test('bad options are coded errors at registration', async (t) => {
   await rejects(t, { auth: { bearerToken: '' } }, 'OBS_METRICS_INVALID_OPTION')
   await rejects(t, { registry: {} }, 'OBS_METRICS_INVALID_OPTION')
   await rejects(t, { summaryWindowSeconds: 0 }, 'OBS_METRICS_INVALID_OPTION')
+  await rejects(t, { nativeHistograms: 'on' }, 'OBS_METRICS_INVALID_OPTION')
+  await rejects(t, { nativeHistograms: { schema: 9 } }, 'OBS_METRICS_INVALID_OPTION', /nativeHistograms\.schema/)
+  await rejects(t, { nativeHistograms: { maxBucket: 10 } }, 'OBS_METRICS_INVALID_OPTION', /did you mean "nativeHistograms\.maxBuckets"/)
 })
 
 test('a misspelled option is a coded error naming it and the nearest valid one', async (t) => {

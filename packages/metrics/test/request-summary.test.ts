@@ -47,6 +47,37 @@ test('the summary covers the window: rate, error ratio and quantiles from bucket
   t.equal(summary.summary().windowSeconds, 70)
 })
 
+test('with native buckets the quantiles come from them, over the window and across a resolution reduction', async (t) => {
+  let now = 0
+  const native = { schema: 3, maxBuckets: 8, zeroThreshold: 2 ** -128 }
+  const table = new SeriesTable({ durationBuckets: [0.1, 1], durationNative: native, sizeBuckets: undefined, maxLabelSets: 100 })
+  const summary = new RequestSummary(table, 60, () => now)
+  const state = table.methodState('/llm', 'POST')
+  // Old traffic, outside the window later: slow calls that would pull every quantile up.
+  for (let i = 0; i < 100; i++) state.series(200).duration.observe(30)
+  now = 10_000
+  summary.tick()
+  now = 70_000
+  summary.tick()
+  // In the window: 10 calls of 0.3 s on one status, 10 of 0.3 s on another (a second series).
+  for (let i = 0; i < 10; i++) state.series(200).duration.observe(0.3)
+  for (let i = 0; i < 10; i++) state.series(504).duration.observe(0.3)
+  // Spread values that exceed 8 buckets: the 200 series halves its resolution after the baseline.
+  for (const value of [0.001, 0.01, 1, 10, 100, 1000, 0.0001, 5000]) state.series(200).duration.observe(value)
+  t.ok(state.series(200).duration.native!.schema < 3, 'the resolution was reduced')
+  now = 80_000
+
+  const [route] = summary.summary().routes
+  t.equal(route!.requests, 28)
+  // The median (rank 14 of 28) is among the twenty 0.3 s calls; the 200 series' 0.3 s now sit in
+  // a coarser bucket, so the estimate lies within that bucket around 0.3, never near the old 30 s.
+  const schema = state.series(200).duration.native!.schema
+  const width = 2 ** (2 ** -schema)
+  t.ok(route!.p50! > 0.3 / width && route!.p50! <= 0.3 * width, `p50 ${route!.p50} within a bucket of 0.3 at schema ${schema}`)
+  // The classic buckets would put it anywhere in (0.1, 1].
+  t.ok(route!.p99! > 1000 && route!.p99! <= 5000 * width, `p99 ${route!.p99} in the bucket of the largest value`)
+})
+
 test('a route without requests in the window has null ratios and quantiles', async (t) => {
   const table = new SeriesTable({ durationBuckets: [0.1], sizeBuckets: undefined, maxLabelSets: 10 })
   table.methodState('/idle', 'GET')

@@ -1,5 +1,8 @@
+import type { NativeHistogram } from '../native/native-histogram.js'
+import type { NativeHistogramSeries } from '../native/snapshot.js'
 import { histogramValues, type SampleValue } from './histogram-values.js'
 import type { ExpositionFormat } from './negotiate.js'
+import type { ProtobufExposition } from './protobuf-format.js'
 import { counterSampleName, familyHeader, histogramLines, type HistogramData, renderLes, sampleLine } from './text-format.js'
 
 /**
@@ -14,6 +17,15 @@ export function isSelfRendering (metric: object): metric is SelfRenderingMetric 
   return typeof (metric as Partial<SelfRenderingMetric>).renderExposition === 'function'
 }
 
+/** A family that writes itself in the protobuf format from its own state. */
+export interface ProtobufRenderingMetric {
+  renderProtobuf (out: ProtobufExposition): void
+}
+
+export function isProtobufRendering (metric: object): metric is ProtobufRenderingMetric {
+  return typeof (metric as Partial<ProtobufRenderingMetric>).renderProtobuf === 'function'
+}
+
 export interface FamilySpec {
   readonly name: string
   readonly help: string
@@ -24,6 +36,10 @@ export interface FamilySpec {
   values (): SampleValue[]
   /** A histogram family's series as data, exemplars included, for readers other than the text (OTLP push). */
   histograms? (): HistogramSeries[]
+  /** Every series as protobuf Metric messages. */
+  protobuf (out: ProtobufExposition): void
+  /** Set on a histogram family that keeps native buckets. */
+  nativeHistograms? (): NativeHistogramSeries[]
   reset? (): void
 }
 
@@ -39,20 +55,27 @@ export interface HistogramSeries {
  * `getMetricsAsJSON()` call `get()`, so the family also works in a registry that someone else
  * renders.
  */
-export class SelfRenderedFamily implements SelfRenderingMetric {
+export class SelfRenderedFamily implements SelfRenderingMetric, ProtobufRenderingMetric {
   readonly name: string
   readonly help: string
   readonly type: FamilySpec['type']
   readonly aggregator = 'sum' as const
+  /** Present only on a family that keeps native histograms (see `hasNativeHistograms`). */
+  readonly nativeHistograms?: () => NativeHistogramSeries[]
 
   constructor (private readonly spec: FamilySpec) {
     this.name = spec.name
     this.help = spec.help
     this.type = spec.type
+    if (spec.nativeHistograms !== undefined) this.nativeHistograms = spec.nativeHistograms
   }
 
   renderExposition (format: ExpositionFormat, defaults: string): string {
     return familyHeader(this.name, this.type, this.help, format) + this.spec.samples(format, defaults)
+  }
+
+  renderProtobuf (out: ProtobufExposition): void {
+    out.family(this.name, this.help, this.type, () => this.spec.protobuf(out))
   }
 
   async get (): Promise<{ name: string, help: string, type: string, aggregator: 'sum', values: SampleValue[] }> {
@@ -91,14 +114,25 @@ export function scalarFamily<R extends Row> (
       return out
     },
     values: () => rows().map((row) => ({ labels: row.labels, value: value(row) })),
+    protobuf: (out) => {
+      for (const row of rows()) {
+        if (type === 'counter') out.counter(row.labels, value(row))
+        else out.gauge(row.labels, value(row))
+      }
+    },
     ...(reset === undefined ? {} : { reset })
   })
 }
 
-/** A histogram with one series per row; every series has the buckets `bounds`. */
+/**
+ * A histogram with one series per row; every series has the buckets `bounds`. With `native`,
+ * each series also keeps native buckets: the protobuf format writes both, the text formats the
+ * classic buckets only.
+ */
 export function histogramFamily<R extends Row> (
   name: string, help: string, bounds: readonly number[],
-  rows: () => readonly R[], pick: (row: R) => HistogramData
+  rows: () => readonly R[], pick: (row: R) => HistogramData,
+  native?: (row: R) => NativeHistogram
 ): SelfRenderedFamily {
   const les = renderLes(bounds)
   return new SelfRenderedFamily({
@@ -117,6 +151,12 @@ export function histogramFamily<R extends Row> (
       }
       return out
     },
-    histograms: () => rows().map((row) => ({ labels: row.labels, data: pick(row) }))
+    histograms: () => rows().map((row) => ({ labels: row.labels, data: pick(row) })),
+    protobuf: (out) => {
+      for (const row of rows()) out.histogram(row.labels, pick(row), native?.(row).snapshot())
+    },
+    ...(native === undefined
+      ? {}
+      : { nativeHistograms: () => rows().map((row) => ({ labels: row.labels, histogram: native(row).snapshot() })) })
   })
 }

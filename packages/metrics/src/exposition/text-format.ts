@@ -125,20 +125,28 @@ export function histogramLines (name: string, data: HistogramData, pairs: string
 // OpenMetrics: the names and values of an exemplar's labels MUST NOT exceed 128 UTF-8 characters.
 const MAX_EXEMPLAR_RUNES = 128
 
-/** ` # {labels} value timestamp`, or nothing when the exemplar would make the scrape invalid. */
-function exemplarText (exemplar: Exemplar): string {
-  let pairs = ''
+/**
+ * Whether an exemplar can be written without making the scrape invalid: label names that are
+ * names, and labels within OpenMetrics' 128 characters. Otherwise the exemplar is dropped and
+ * the sample kept, in every format.
+ */
+export function isWritableExemplar (exemplar: Exemplar): boolean {
   let runes = 0
   for (const name in exemplar.labels) {
-    // A bad name would make the whole scrape invalid: drop the exemplar, keep the sample.
-    if (!LABEL_NAME.test(name)) return ''
-    const value = exemplar.labels[name]!
-    runes += runeLength(name) + runeLength(value)
-    if (pairs !== '') pairs += ','
-    pairs += `${name}="${escapeLabelValue(value)}"`
+    if (!LABEL_NAME.test(name)) return false
+    runes += runeLength(name) + runeLength(exemplar.labels[name]!)
   }
-  // So would an over-long one.
-  if (runes > MAX_EXEMPLAR_RUNES) return ''
+  return runes <= MAX_EXEMPLAR_RUNES
+}
+
+/** ` # {labels} value timestamp`, or nothing when the exemplar would make the scrape invalid. */
+function exemplarText (exemplar: Exemplar): string {
+  if (!isWritableExemplar(exemplar)) return ''
+  let pairs = ''
+  for (const name in exemplar.labels) {
+    if (pairs !== '') pairs += ','
+    pairs += `${name}="${escapeLabelValue(exemplar.labels[name]!)}"`
+  }
   return ` # {${pairs}} ${formatValue(exemplar.value)} ${exemplar.timestamp.toFixed(3)}`
 }
 

@@ -20,7 +20,8 @@ export function requestFamilies (table: SeriesTable, options: RequestFamilyOptio
       series, (row) => row.duration.count, () => table.reset()),
     histogramFamily(`${prefix}http_request_duration_seconds`,
       'HTTP request duration in seconds, from the start of the request to the end of the response.',
-      table.layout.durationBuckets, series, (row) => row.duration),
+      table.layout.durationBuckets, series, (row) => row.duration,
+      table.layout.durationNative === undefined ? undefined : (row) => row.duration.native!),
     scalarFamily(`${prefix}http_request_errors_total`, 'counter',
       'HTTP requests that ended in an error: a thrown or sent error (by its code or name) or a 5xx status without one (by the status code).',
       () => table.allErrorSeries(), (row) => row.count)

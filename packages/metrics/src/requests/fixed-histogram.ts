@@ -1,9 +1,11 @@
 import type { Exemplar, ExemplarLabels, HistogramData } from '../exposition/text-format.js'
+import { NativeHistogram } from '../native/native-histogram.js'
+import type { ResolvedNativeHistogramOptions } from '../native/options.js'
 
 /**
  * A histogram with fixed buckets and one series: counts per bucket (not cumulative, so an
- * observation touches one slot), sum, count, and the latest exemplar per bucket. It holds data
- * only; exposition/ writes it.
+ * observation touches one slot), sum, count, and the latest exemplar per bucket; with native
+ * options, native buckets beside them. It holds data only; exposition/ writes it.
  */
 export class FixedHistogram implements HistogramData {
   readonly counts: Float64Array
@@ -11,8 +13,11 @@ export class FixedHistogram implements HistogramData {
   count = 0
   exemplars: Array<Exemplar | undefined> | undefined
 
-  constructor (readonly bounds: readonly number[]) {
+  readonly native: NativeHistogram | undefined
+
+  constructor (readonly bounds: readonly number[], native?: ResolvedNativeHistogramOptions) {
     this.counts = new Float64Array(bounds.length + 1)
+    this.native = native === undefined ? undefined : new NativeHistogram(native)
   }
 
   /** Records a value and returns the index of the bucket it fell in. */
@@ -24,6 +29,7 @@ export class FixedHistogram implements HistogramData {
     this.counts[i]!++
     this.sum += value
     this.count++
+    this.native?.observe(value)
     return i
   }
 
@@ -37,5 +43,6 @@ export class FixedHistogram implements HistogramData {
     this.sum = 0
     this.count = 0
     this.exemplars = undefined
+    this.native?.reset()
   }
 }

@@ -1,4 +1,5 @@
 import { labelPairs } from '../exposition/text-format.js'
+import type { ResolvedNativeHistogramOptions } from '../native/options.js'
 import { OVERFLOW } from '../names.js'
 import { FixedHistogram } from './fixed-histogram.js'
 
@@ -7,6 +8,8 @@ export const UNMATCHED_ROUTE = '__unmatched__'
 
 export interface SeriesLayout {
   readonly durationBuckets: readonly number[]
+  /** Set when the duration histogram keeps native buckets too. */
+  readonly durationNative?: ResolvedNativeHistogramOptions | undefined
   /** Set when request and response sizes are measured. */
   readonly sizeBuckets: readonly number[] | undefined
   /** The most label sets one family may hold; observations beyond go to the overflow series. */
@@ -24,7 +27,7 @@ export class RequestSeries {
   constructor (labels: Record<string, string>, layout: SeriesLayout) {
     this.labels = labels
     this.pairs = labelPairs(labels)
-    this.duration = new FixedHistogram(layout.durationBuckets)
+    this.duration = new FixedHistogram(layout.durationBuckets, layout.durationNative)
     const sizes = layout.sizeBuckets
     this.requestSize = sizes === undefined ? undefined : new FixedHistogram(sizes)
     this.responseSize = sizes === undefined ? undefined : new FixedHistogram(sizes)

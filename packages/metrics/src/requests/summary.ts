@@ -1,3 +1,6 @@
+import { nativeHistogramQuantile } from '../native/quantile.js'
+import type { NativeHistogramSnapshot } from '../native/snapshot.js'
+import { SnapshotSum } from '../native/snapshot-sum.js'
 import { histogramQuantile } from './histogram-quantile.js'
 import type { RequestSeries, SeriesTable } from './series.js'
 
@@ -12,7 +15,10 @@ export interface RouteSummary {
   rate: number
   /** Share of the window's requests answered with a 5xx status; null without requests. */
   errorRatio: number | null
-  /** Duration quantiles in seconds over the window, estimated from the histogram as PromQL does. */
+  /**
+   * Duration quantiles in seconds over the window, estimated as PromQL's `histogram_quantile`
+   * does: from the native buckets when the duration histogram keeps them, else the classic ones.
+   */
   p50: number | null
   p95: number | null
   p99: number | null
@@ -28,6 +34,8 @@ export interface MetricsSummary {
 interface Snapshot {
   at: number
   counts: Map<RequestSeries, Float64Array>
+  /** Native buckets, when the duration histogram keeps them. */
+  natives: Map<RequestSeries, NativeHistogramSnapshot>
 }
 
 /**
@@ -43,14 +51,18 @@ export class RequestSummary {
     readonly windowSeconds: number,
     private readonly now: () => number = () => performance.now()
   ) {
-    this.snapshots = [{ at: now(), counts: new Map() }]
+    this.snapshots = [{ at: now(), counts: new Map(), natives: new Map() }]
   }
 
   /** Takes a snapshot and forgets those no longer needed as a baseline. */
   tick (): void {
     const counts = new Map<RequestSeries, Float64Array>()
-    for (const series of this.table.series) counts.set(series, series.duration.counts.slice())
-    this.snapshots.push({ at: this.now(), counts })
+    const natives = new Map<RequestSeries, NativeHistogramSnapshot>()
+    for (const series of this.table.series) {
+      counts.set(series, series.duration.counts.slice())
+      if (series.duration.native !== undefined) natives.set(series, series.duration.native.snapshot())
+    }
+    this.snapshots.push({ at: this.now(), counts, natives })
     while (this.snapshots.length > 1 && this.ageSeconds(this.snapshots[1]!) >= this.windowSeconds) this.snapshots.shift()
   }
 
@@ -63,6 +75,7 @@ export class RequestSummary {
     const routes: RouteSummary[] = []
     for (const state of this.table.methodStates) {
       const window = new Float64Array(bounds.length + 1)
+      const nativeWindow = new SnapshotSum()
       let requestsTotal = 0
       let errors = 0
       for (const [status, series] of state.statusSeries()) {
@@ -76,9 +89,19 @@ export class RequestSummary {
         }
         requestsTotal += series.duration.count
         if (status >= 500) errors += requests
+        const native = series.duration.native
+        if (native !== undefined) {
+          nativeWindow.add(native.snapshot())
+          const nativeBefore = baseline.natives.get(series)
+          if (nativeBefore !== undefined) nativeWindow.add(nativeBefore, -1)
+        }
       }
       let requests = 0
       for (const count of window) requests += count
+      const native = nativeWindow.snapshot()
+      const quantile = native === undefined
+        ? (q: number) => nullIfNaN(histogramQuantile(q, bounds, window))
+        : (q: number) => nullIfNaN(nativeHistogramQuantile(q, native))
       routes.push({
         method: state.method,
         route: state.route,
@@ -86,9 +109,9 @@ export class RequestSummary {
         requests,
         rate: requests / elapsed,
         errorRatio: requests > 0 ? errors / requests : null,
-        p50: quantile(0.5, bounds, window),
-        p95: quantile(0.95, bounds, window),
-        p99: quantile(0.99, bounds, window)
+        p50: quantile(0.5),
+        p95: quantile(0.95),
+        p99: quantile(0.99)
       })
     }
     return { generatedAt: new Date().toISOString(), windowSeconds: Math.round(elapsed * 10) / 10, routes }
@@ -99,7 +122,6 @@ export class RequestSummary {
   }
 }
 
-function quantile (q: number, bounds: readonly number[], counts: Float64Array): number | null {
-  const value = histogramQuantile(q, bounds, counts)
+function nullIfNaN (value: number): number | null {
   return Number.isNaN(value) ? null : value
 }

@@ -49,5 +49,11 @@ const summary: MetricsSummary = api.requestSummary()
 const p99: number | null | undefined = summary.routes[0]?.p99
 api.setExemplarSource((request) => ({ trace_id: String(request.id) }))
 const exposition: Promise<{ contentType: string, body: string }> = api.render('application/openmetrics-text')
+const scraped: Promise<{ contentType: string, body: string | Buffer }> = api.scrape('application/vnd.google.protobuf')
+const nativeHistogram = api.histogram({ name: 'llm_seconds', help: 'LLM calls.', native: { schema: 2, maxBuckets: 100, zeroThreshold: 0 } })
+// @ts-expect-error the schema is a number
+api.histogram({ name: 'bad_seconds', help: 'Bad.', native: { schema: 'fine' } })
+await app.register(metrics, { nativeHistograms: true })
+await app.register(metrics, { nativeHistograms: { schema: 3 } })
 
-export { options, found, misused, length, sum, p99, exposition }
+export { options, found, misused, length, sum, p99, exposition, nativeHistogram, scraped }

@@ -1,0 +1,191 @@
+import { test } from 'tap'
+import { Registry } from '@prometheus-io/client'
+import { all, double, fixed64, last, message, readMessage, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { buildApp } from './helpers.js'
+
+const PROTOBUF = 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited'
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
+
+// metrics.proto (prometheus/client_model), by field number.
+const TYPE = { COUNTER: 0n, GAUGE: 1n, SUMMARY: 2n, HISTOGRAM: 4n }
+
+/** The length-delimited stream: a varint length, then a MetricFamily, again and again. */
+function families (bytes: Uint8Array): Map<string, WireMessage> {
+  const out = new Map<string, WireMessage>()
+  let at = 0
+  while (at < bytes.length) {
+    let length = 0
+    let shift = 0
+    for (;;) {
+      const byte = bytes[at++]!
+      length += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if ((byte & 0x80) === 0) break
+    }
+    const family = readMessage(bytes.subarray(at, at + length))
+    at += length
+    out.set(string(last(family, 1))!, family)
+  }
+  return out
+}
+
+const labelsOf = (metric: WireMessage, field = 1): Record<string, string> =>
+  Object.fromEntries(all(metric, field).map((pair) => [string(last(message(pair)!, 1))!, string(last(message(pair)!, 2))!]))
+const metricsOf = (family: WireMessage): WireMessage[] => all(family, 4).map((m) => message(m)!)
+const zigzag = (value: bigint): number => Number((value >> 1n) ^ -(value & 1n))
+
+/** The native buckets of a Histogram message as [index, count], from its spans (field) and deltas (field + 1). */
+function nativeBuckets (histogram: WireMessage, spanField: number): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  const deltas = all(histogram, spanField + 1).map((d) => zigzag(varint(d)!))
+  let index = 0
+  let count = 0
+  let d = 0
+  for (const raw of all(histogram, spanField)) {
+    const span = message(raw)!
+    index += zigzag(varint(last(span, 1)) ?? 0n)
+    const length = Number(varint(last(span, 2)) ?? 0n)
+    for (let i = 0; i < length; i++) {
+      count += deltas[d++]!
+      if (count !== 0) out.push([index, count])
+      index++
+    }
+  }
+  return out
+}
+
+// Prometheus's documented index: bucket i holds (2^((i-1)/2^s), 2^(i/2^s)].
+const docsIndex = (value: number, schema: number): number => Math.ceil(Math.log2(value) * 2 ** schema)
+
+test('every metric type in protobuf, with default labels, exemplars and native buckets', async (t) => {
+  const app = await buildApp({
+    defaultLabels: { service: 'proto' },
+    nativeHistograms: { schema: 2 },
+    registry: new Registry(Registry.OPENMETRICS_CONTENT_TYPE)
+  })
+  t.teardown(() => app.close())
+  app.get('/users/:id', async () => ({ ok: true }))
+  app.metrics.setExemplarSource(() => ({ trace_id: TRACE_ID }))
+
+  const jobs = app.metrics.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue'], enableExemplars: true })
+  jobs.inc({ labels: { queue: 'default' }, value: 2, exemplarLabels: { trace_id: TRACE_ID } })
+  app.metrics.gauge({ name: 'workers', help: 'Workers.' }).set(4)
+  const batch = app.metrics.histogram({ name: 'batch_seconds', help: 'Batches.', labelNames: ['kind'], buckets: [1, 10], native: { schema: 0 } })
+  for (const value of [0.3, 3, 3.5, 12]) batch.observe({ kind: 'nightly' }, value)
+  batch.labels('hourly').observe(-2)
+  const plain = app.metrics.histogram({ name: 'plain_seconds', help: 'Classic only.', buckets: [1] })
+  plain.observe(0.5)
+  const sizes = app.metrics.summary({ name: 'payload_bytes', help: 'Payloads.', percentiles: [0.5] })
+  sizes.observe(10)
+
+  for (let i = 0; i < 3; i++) await app.inject({ url: `/users/${i}` })
+
+  const response = await app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })
+  t.equal(response.statusCode, 200)
+  t.equal(response.headers['content-type'], 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited')
+  const byName = families(response.rawPayload)
+
+  // Counter (self-rendered) with default labels.
+  const requests = byName.get('http_requests_total')!
+  t.equal(varint(last(requests, 3)), TYPE.COUNTER)
+  t.equal(string(last(requests, 2)), 'HTTP requests completed, by method, route template and status code.')
+  const [request] = metricsOf(requests)
+  t.same(labelsOf(request!), { method: 'GET', route: '/users/:id', status_code: '200', service: 'proto' })
+  t.equal(double(last(message(last(request!, 3))!, 1)), 3)
+
+  // Counter (client) with its exemplar.
+  const [job] = metricsOf(byName.get('jobs_total')!)
+  t.same(labelsOf(job!), { queue: 'default', service: 'proto' })
+  const counter = message(last(job!, 3))!
+  t.equal(double(last(counter, 1)), 2)
+  const counterExemplar = message(last(counter, 2))!
+  t.same(labelsOf(counterExemplar), { trace_id: TRACE_ID })
+  t.ok(Number(varint(last(message(last(counterExemplar, 3))!, 1))) > 1.7e9, 'exemplar timestamp in seconds')
+
+  // Gauge.
+  const workers = byName.get('workers')!
+  t.equal(varint(last(workers, 3)), TYPE.GAUGE)
+  t.equal(double(last(message(last(metricsOf(workers)[0]!, 2))!, 1)), 4)
+
+  // Summary.
+  const payload = byName.get('payload_bytes')!
+  t.equal(varint(last(payload, 3)), TYPE.SUMMARY)
+  const summary = message(last(metricsOf(payload)[0]!, 4))!
+  t.equal(varint(last(summary, 1)), 1n)
+  t.equal(double(last(summary, 2)), 10)
+  const quantile = message(last(summary, 3))!
+  t.equal(double(last(quantile, 1)), 0.5)
+  t.equal(double(last(quantile, 2)), 10)
+
+  // The request duration: classic buckets with an exemplar, and native buckets at schema 2.
+  const durations = byName.get('http_request_duration_seconds')!
+  t.equal(varint(last(durations, 3)), TYPE.HISTOGRAM)
+  const [duration] = metricsOf(durations)
+  t.same(labelsOf(duration!), { method: 'GET', route: '/users/:id', status_code: '200', service: 'proto' })
+  const h = message(last(duration!, 7))!
+  t.equal(varint(last(h, 1)), 3n, 'sample_count')
+  const buckets = all(h, 3).map((b) => message(b)!)
+  t.equal(buckets.length, 14, 'the 14 finite buckets; +Inf is implied')
+  t.equal(double(last(buckets[0]!, 2)), 0.005)
+  t.equal(varint(last(buckets.at(-1)!, 1)), 3n, 'cumulative')
+  const withExemplar = buckets.find((b) => last(b, 3) !== undefined)!
+  t.same(labelsOf(message(last(withExemplar, 3))!), { trace_id: TRACE_ID })
+  t.equal(zigzag(varint(last(h, 5))!), 2, 'schema')
+  t.equal(double(last(h, 6)), 2 ** -128, 'zero_threshold')
+  t.equal(varint(last(h, 7)), 0n, 'zero_count')
+  const native = nativeBuckets(h, 12)
+  t.equal(native.reduce((sum, [, count]) => sum + count, 0), 3, 'three requests in the native buckets')
+
+  // An app histogram with native buckets: positive, negative and every index as the docs give it.
+  const batches = metricsOf(byName.get('batch_seconds')!)
+  const nightly = message(last(batches.find((m) => labelsOf(m).kind === 'nightly')!, 7))!
+  t.equal(zigzag(varint(last(nightly, 5))!), 0)
+  t.same(nativeBuckets(nightly, 12), [[docsIndex(0.3, 0), 1], [docsIndex(3, 0), 2], [docsIndex(12, 0), 1]])
+  t.same(all(nightly, 3).map((b) => [double(last(message(b)!, 2)), Number(varint(last(message(b)!, 1)))]), [[1, 1], [10, 3]])
+  t.equal(double(last(nightly, 2)), 0.3 + 3 + 3.5 + 12)
+  const hourly = message(last(batches.find((m) => labelsOf(m).kind === 'hourly')!, 7))!
+  t.same(nativeBuckets(hourly, 9), [[1, 1]], 'a negative observation in the negative buckets')
+  t.same(labelsOf(batches[0]!).service, 'proto')
+
+  // A classic-only histogram has no native fields.
+  const classic = message(last(metricsOf(byName.get('plain_seconds')!)[0]!, 7))!
+  t.equal(last(classic, 5), undefined)
+  t.equal(last(classic, 6), undefined)
+  t.equal(all(classic, 12).length, 0)
+
+  // The resolution-reduction counter is there for both native histograms.
+  const reductions = metricsOf(byName.get('obs_metrics_native_resolution_reductions_total')!)
+  t.same(reductions.map((m) => labelsOf(m).metric).sort(), ['batch_seconds', 'http_request_duration_seconds'])
+})
+
+test('the protobuf format without native histograms: no native fields, and the text formats are unchanged', async (t) => {
+  const app = await buildApp()
+  t.teardown(() => app.close())
+  app.get('/', async () => 'ok')
+  await app.inject({ url: '/' })
+  const response = await app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })
+  const byName = families(response.rawPayload)
+  t.notOk(byName.has('obs_metrics_native_resolution_reductions_total'), 'no reduction counter without native histograms')
+  const h = message(last(metricsOf(byName.get('http_request_duration_seconds')!)[0]!, 7))!
+  t.equal(last(h, 5), undefined, 'no schema')
+  t.equal(fixed64(last(h, 6)), undefined, 'no zero threshold')
+  const text = await app.inject({ url: '/metrics' })
+  t.match(text.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+
+  // render() stays text (for code that reads the exposition as a string); scrape() is what /metrics answers.
+  const rendered = await app.metrics.render(`${PROTOBUF},application/openmetrics-text;q=0.8`)
+  t.match(rendered.contentType, /^application\/openmetrics-text/)
+  const scraped = await app.metrics.scrape(`${PROTOBUF},application/openmetrics-text;q=0.8`)
+  t.equal(scraped.contentType, response.headers['content-type'])
+  t.ok(Buffer.isBuffer(scraped.body))
+})
+
+test('a label set whose value is long and hostile survives the protobuf format', async (t) => {
+  const app = await buildApp()
+  t.teardown(() => app.close())
+  const value = 'quote " back\\slash new\nline 日本 ✓ ' + 'x'.repeat(5000)
+  app.metrics.counter({ name: 'hostile_total', help: 'Hostile.', labelNames: ['value'] }).inc({ value })
+  const response = await app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })
+  const [metric] = metricsOf(families(response.rawPayload).get('hostile_total')!)
+  t.equal(labelsOf(metric!).value, value)
+})
