@@ -7,6 +7,7 @@ import { AbsentSource } from './absent-source.js'
 import { CounterSource } from './counter-source.js'
 import { GaugeSource } from './gauge-source.js'
 import type { Limits } from './selector-source.js'
+import { noPause, type Pause } from '../slices.js'
 
 export interface SourceStats {
   /** Series the sources track. */
@@ -119,15 +120,23 @@ export class SourceSet {
     return [...this.indexes.keys()]
   }
 
-  /** Takes in one snapshot taken at `now`. Series of a family that failed keep their values. */
-  ingest (snapshot: Snapshot, now: number): void {
+  /**
+   * Takes in one snapshot taken at `now`. Series of a family that failed keep their values.
+   * Every name is taken in before anything yields (the families hand out sample objects that
+   * their next read updates in place); `pause` then comes between two sources.
+   */
+  async ingest (snapshot: Snapshot, now: number, pause: Pause = noPause): Promise<void> {
     this.failed = snapshot.failed
     this.types = snapshot.types
     for (const [name, index] of this.indexes) {
       const samples = snapshot.samples.get(name)
       if (samples !== undefined) index.ingest(samples)
     }
-    for (const source of this.counters.values()) source.update(now)
+    await pause()
+    for (const source of this.counters.values()) {
+      source.update(now)
+      await pause()
+    }
     for (const source of this.gauges.values()) source.update()
   }
 
