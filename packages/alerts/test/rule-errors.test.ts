@@ -45,3 +45,13 @@ test('rules that cannot work say nothing: a missing, misspelled or wrong-type me
   t.equal(warnings.filter((w) => w.rule === 'Misspelled').length, 1, 'one log line')
   t.match(warnings.find((w) => w.rule === 'Misspelled'), { msg: /rule "Misspelled" failed to evaluate/ })
 })
+
+test('an unknown field of a rule is refused, naming it and the nearest field', async (t) => {
+  const { normalizeRules } = await import('../src/rules/normalize.js')
+  t.throws(() => normalizeRules([{ kind: 'rate', name: 'Jobs', metric: 'jobs_total', below: 1, windw: '5m' } as never]),
+    { code: 'OBS_ALERTS_INVALID_RULE', message: /"Jobs" \(rules\[0\]\): windw: unknown field; did you mean "window"\?/ })
+  t.throws(() => normalizeRules([{ kind: 'absent', name: 'Gone', metric: 'x_total', quantile: 0.5 } as never]),
+    { code: 'OBS_ALERTS_INVALID_RULE', message: /quantile: unknown field; the fields are .*metric/ })
+  t.throws(() => normalizeRules([{ kind: 'slo', name: 'Avail', objective: 0.99, indicator: 'availability', windows: [{ long: '1h', short: '5m', burnRate: 2, severty: 'critical' }] } as never]),
+    { code: 'OBS_ALERTS_INVALID_RULE', message: /windows\[0\]\.severty: unknown field; did you mean "windows\[0\]\.severity"\?/ })
+})

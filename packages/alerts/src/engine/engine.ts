@@ -13,6 +13,10 @@ import { History } from './history.js'
 import { AlertInstance, type SavedAlert } from './lifecycle.js'
 import { type RaisedAlert, RaisedAlerts } from './raised.js'
 import { RuleAlerts } from './rule-alerts.js'
+import { slicer } from '../slices.js'
+
+/** Work done in one go before a cycle lets the event loop run (see slices.ts). */
+const SLICE_MS = 4
 
 export interface EngineOptions {
   readonly rules: readonly NormalizedRule[]
@@ -143,7 +147,8 @@ export class AlertEngine {
     const report: EvaluationReport = { at: now, pending: 0, firing: 0, notifications: 0, errors: [] }
     const notifications: AlertNotification[] = []
     const snapshot = await this.options.snapshot.collect(this.sources.names)
-    this.sources.ingest(snapshot, now)
+    const pause = slicer(SLICE_MS)
+    await this.sources.ingest(snapshot, now, pause)
     const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded }
     this.firstAt ??= now
     const checkSources = now - this.firstAt >= (this.options.startupGraceMs ?? 0)
@@ -159,6 +164,7 @@ export class AlertEngine {
         // As in Prometheus, a failed evaluation leaves the rule's alerts as they were.
         report.errors.push({ rule: plan.alert, error: error instanceof SourceFailure ? error.cause : error })
       }
+      await pause()
     }
     this.trackErrors(report)
     notifications.push(...this.raised.expire(now))

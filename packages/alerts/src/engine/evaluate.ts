@@ -53,7 +53,7 @@ function compute (expr: Expr, context: EvaluationContext): Vector {
       if (expr.fullWindow === true && !sources.watched(expr, now)) return new Map()
       return sources.counter(expr).rate(expr.window, now, expr.fn === 'rate')
     case 'quantile':
-      return sources.counter(expr).quantile(expr.q, expr.window, now)
+      return sources.nativeQuantile(expr, now) ?? sources.counter(expr).quantile(expr.q, expr.window, now)
     case 'aggregate':
       return sources.gauge(expr).vector()
     case 'absent': {

@@ -1,3 +1,4 @@
+import { assertKnownOptions, type InvalidOption } from '@obs/core'
 import { formatDuration, ruleDuration } from '../promql/duration.js'
 import { DuplicateRuleError, InvalidRuleError } from '../errors.js'
 import { HISTOGRAM_SUFFIX, LABEL_NAME, type Matcher, METRIC_NAME } from '../promql/matchers.js'
@@ -57,6 +58,33 @@ export type NormalizedRule = Base & (
   | { kind: 'custom', check: CustomRule['check'] }
 )
 
+const COMMON_FIELDS = ['name', 'kind', 'description', 'severity', 'labels', 'annotations', 'for', 'keepFiringFor', 'channels', 'by', 'match']
+const THRESHOLD_FIELDS = ['above', 'below', 'outside']
+/** The fields of each kind besides the common ones: any other key is a mistake (`windw`), refused. */
+const KIND_FIELDS: Record<RuleKind, readonly string[]> = {
+  errorRatio: [...THRESHOLD_FIELDS, 'minEvents', 'window', 'metric', 'errors'],
+  latency: [...THRESHOLD_FIELDS, 'minEvents', 'quantile', 'window', 'metric'],
+  rate: [...THRESHOLD_FIELDS, 'minEvents', 'window', 'metric'],
+  gauge: [...THRESHOLD_FIELDS, 'metric', 'aggregate'],
+  slo: ['minEvents', 'objective', 'indicator', 'threshold', 'windows', 'metric', 'errors'],
+  absent: ['metric'],
+  custom: ['check']
+}
+const WINDOW_FIELDS = ['long', 'short', 'burnRate', 'severity']
+
+function ruleFields (kind: RuleKind): string[] {
+  return [...COMMON_FIELDS, ...KIND_FIELDS[kind]]
+}
+
+/** The error `assertKnownOptions` throws for an unknown field: OBS_ALERTS_INVALID_RULE, naming the rule. */
+function unknownField (where: string): InvalidOption {
+  return class {
+    constructor (field: string, message: string) {
+      return new InvalidRuleError(where, `${field}: ${message.replace('unknown option', 'unknown field').replace('the options are', 'the fields are')}`)
+    }
+  } as unknown as InvalidOption
+}
+
 const KINDS: readonly RuleKind[] = ['errorRatio', 'latency', 'rate', 'gauge', 'slo', 'absent', 'custom']
 const RESERVED_LABELS = new Set(['alertname', 'severity', 'le'])
 const THRESHOLD_KINDS = new Set<RuleKind>(['errorRatio', 'latency', 'rate', 'gauge'])
@@ -105,6 +133,7 @@ export function normalizeRule (input: RuleInput | unknown, at: string): Normaliz
   if (!EVENT_KINDS.has(kind as RuleKind) && r.minEvents !== undefined) {
     throw new InvalidRuleError(where, `minEvents applies to rules over requests or counters (errorRatio, latency, rate, slo), not to ${String(kind)}`)
   }
+  assertKnownOptions(r, ruleFields(kind as RuleKind), unknownField(where))
   const minEvents = r.minEvents ?? 0
   if (typeof minEvents !== 'number' || !Number.isFinite(minEvents) || minEvents < 0) throw new InvalidRuleError(where, 'minEvents must be a number ≥ 0')
 
@@ -185,6 +214,7 @@ function normalizeSlo (base: Base, r: Record<string, unknown>, where: string, me
   const windows = list.map((w: Partial<BurnRateWindow>, i) => {
     const at = `windows[${i}]`
     if (w === null || typeof w !== 'object') throw new InvalidRuleError(where, `${at} must be { long, short, burnRate, severity }`)
+    assertKnownOptions(w, WINDOW_FIELDS, unknownField(where), `${at}.`)
     const long = ruleDuration(where, `${at}.long`, w.long, { min: 1 })
     const short = ruleDuration(where, `${at}.short`, w.short, { min: 1 })
     if (short >= long) throw new InvalidRuleError(where, `${at}: the short window must be shorter than the long one`)

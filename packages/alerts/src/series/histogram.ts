@@ -1,5 +1,6 @@
 import { histogramQuantile } from '@obs/metrics'
 import type { CounterGroup } from './counter-source.js'
+import type { RingColumns } from './window-ring.js'
 
 /** The buckets of one histogram series (after `by`), sorted by `le` when they change. */
 export class Histogram {
@@ -25,12 +26,12 @@ export class Histogram {
   }
 
   /**
-   * PromQL's bucketQuantile over the bucket rates of this `cycle` in window `ring`: NaN without a
-   * +Inf bucket or with fewer than two; cumulative rates made monotonic (extrapolation can make
-   * one dip below the previous bucket's). Undefined when no bucket has a rate (no sample at all,
-   * as in PromQL).
+   * PromQL's bucketQuantile over the bucket rates of this `cycle` in one window's `columns`: NaN
+   * without a +Inf bucket or with fewer than two; cumulative rates made monotonic (extrapolation
+   * can make one dip below the previous bucket's). Undefined when no bucket has a rate (no
+   * sample at all, as in PromQL).
    */
-  quantile (q: number, ring: number, cycle: number): number | undefined {
+  quantile (q: number, columns: RingColumns, cycle: number): number | undefined {
     if (this.dirty) {
       this.groups.sort((a, b) => a.le - b.le)
       this.les = this.groups.map((g) => g.le)
@@ -40,19 +41,20 @@ export class Histogram {
       this.dirty = false
     }
     const { groups, cumulative } = this
-    const rated = (group: CounterGroup): boolean => group.columns[ring]!.rateCycle === cycle
+    const { rate, rateCycle } = columns
+    const rated = (group: CounterGroup): boolean => rateCycle[group.id] === cycle
     let present = 0
     for (let i = 0; i < groups.length; i++) {
-      const column = groups[i]!.columns[ring]!
-      if (column.rateCycle !== cycle) continue
-      cumulative[i] = column.rate
+      const id = groups[i]!.id
+      if (rateCycle[id] !== cycle) continue
+      cumulative[i] = rate[id]!
       present++
     }
     if (present === 0) return undefined
     if (present < groups.length) {
       // Some bucket has no rate (it appeared this cycle): the slow path, with what is there.
       const partial = groups.filter(rated)
-      return fromCumulative(q, partial.map((g) => g.le), partial.map((g) => g.columns[ring]!.rate), new Float64Array(partial.length))
+      return fromCumulative(q, partial.map((g) => g.le), partial.map((g) => rate[g.id]!), new Float64Array(partial.length))
     }
     return fromCumulative(q, this.les, cumulative, this.counts, this.bounds)
   }

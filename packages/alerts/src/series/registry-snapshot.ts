@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { hasNativeHistograms, type NativeHistogramSeries } from '@obs/metrics'
 import { HISTOGRAM_SUFFIX } from '../promql/matchers.js'
 import type { RawSample } from './series-index.js'
 
@@ -19,6 +20,11 @@ export interface Snapshot {
    * no family in the registry. Left out by sources that cannot tell: then nothing is checked.
    */
   readonly types?: ReadonlyMap<string, string>
+  /**
+   * The native histograms of histogram families that offer them, by the `_bucket` name asked
+   * for: a quantile over such a family reads them instead of the classic buckets.
+   */
+  readonly natives?: ReadonlyMap<string, readonly NativeHistogramSeries[]>
 }
 
 /**
@@ -47,6 +53,7 @@ export class RegistrySnapshot implements SnapshotSource {
     const samples = new Map<string, RawSample[]>()
     const failed = new Map<string, unknown>()
     const types = new Map<string, string>()
+    const natives = new Map<string, readonly NativeHistogramSeries[]>()
     const families = new Map<string, string[]>()
     for (const name of names) {
       samples.set(name, [])
@@ -59,6 +66,10 @@ export class RegistrySnapshot implements SnapshotSource {
       try {
         const { values, type } = await family.get()
         for (const name of wanted) types.set(name, String(type ?? 'untyped'))
+        if (hasNativeHistograms(family)) {
+          const list = family.nativeHistograms()
+          for (const name of wanted) if (name.endsWith('_bucket')) natives.set(name, list)
+        }
         for (const value of values) {
           const sample = value.labels === undefined ? { labels: NO_LABELS, value: value.value } : value as RawSample
           samples.get(value.metricName ?? familyName)?.push(sample)
@@ -70,6 +81,6 @@ export class RegistrySnapshot implements SnapshotSource {
         }
       }
     }
-    return { samples, failed, types }
+    return { samples, failed, types, natives }
   }
 }

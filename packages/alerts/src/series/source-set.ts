@@ -6,7 +6,10 @@ import type { Snapshot } from './registry-snapshot.js'
 import { AbsentSource } from './absent-source.js'
 import { CounterSource } from './counter-source.js'
 import { GaugeSource } from './gauge-source.js'
+import { NativeQuantileSource } from './native-source.js'
+import type { Vector } from '../promql/vector.js'
 import type { Limits } from './selector-source.js'
+import { noPause, type Pause } from '../slices.js'
 
 export interface SourceStats {
   /** Series the sources track. */
@@ -32,6 +35,10 @@ export class SourceSet {
   private readonly counters = new Map<string, CounterSource>()
   private readonly gauges = new Map<string, GaugeSource>()
   private readonly absents = new Map<string, AbsentSource>()
+  /** Native histogram sources of quantile leaves, by the same key as their classic source, and by `_bucket` name. */
+  private readonly natives = new Map<string, NativeQuantileSource>()
+  private readonly nativeNames = new Map<NativeQuantileSource, string>()
+  private readonly nativeByLeaf = new Map<Expr, NativeQuantileSource>()
   private readonly byLeaf = new Map<Expr, CounterSource | GaugeSource | AbsentSource>()
   /** Series names whose family failed in the last snapshot. */
   failed: ReadonlyMap<string, unknown> = new Map()
@@ -59,7 +66,14 @@ export class SourceSet {
       for (const leaf of leaves(expr)) {
         this.byLeaf.delete(leaf)
         this.leafNames.delete(leaf)
+        this.nativeByLeaf.delete(leaf)
       }
+    }
+    const reading = new Set(this.nativeByLeaf.values())
+    for (const [key, native] of this.natives) {
+      if (reading.has(native)) continue
+      this.natives.delete(key)
+      this.nativeNames.delete(native)
     }
     const used = new Set(this.byLeaf.values())
     for (const map of [this.counters, this.gauges, this.absents] as Array<Map<string, CounterSource | GaugeSource | AbsentSource>>) {
@@ -94,6 +108,16 @@ export class SourceSet {
       }
       source.window(leaf.window)
       this.byLeaf.set(leaf, source)
+      if (leaf.op === 'quantile') {
+        let native = this.natives.get(key)
+        if (native === undefined) {
+          native = new NativeQuantileSource(matchers, leaf.by, this.limits)
+          this.natives.set(key, native)
+          this.nativeNames.set(native, metric)
+        }
+        native.window(leaf.window)
+        this.nativeByLeaf.set(leaf, native)
+      }
     } else if (leaf.op === 'aggregate') {
       const key = `${selectorKey}\xfe${leaf.agg}\xfe${leaf.by.join(',')}`
       let source = this.gauges.get(key)
@@ -119,16 +143,37 @@ export class SourceSet {
     return [...this.indexes.keys()]
   }
 
-  /** Takes in one snapshot taken at `now`. Series of a family that failed keep their values. */
-  ingest (snapshot: Snapshot, now: number): void {
+  /**
+   * Takes in one snapshot taken at `now`. Series of a family that failed keep their values.
+   * Every name is taken in before anything yields (the families hand out sample objects that
+   * their next read updates in place); `pause` then comes between two sources.
+   */
+  async ingest (snapshot: Snapshot, now: number, pause: Pause = noPause): Promise<void> {
     this.failed = snapshot.failed
     this.types = snapshot.types
     for (const [name, index] of this.indexes) {
       const samples = snapshot.samples.get(name)
       if (samples !== undefined) index.ingest(samples)
     }
-    for (const source of this.counters.values()) source.update(now)
+    await pause()
+    for (const source of this.counters.values()) {
+      source.update(now)
+      await pause()
+    }
     for (const source of this.gauges.values()) source.update()
+    for (const [native, name] of this.nativeNames) {
+      if (!snapshot.failed.has(name)) native.ingest(snapshot.natives?.get(name), now)
+      await pause()
+    }
+  }
+
+  /**
+   * A quantile over the native buckets, when the histogram's family offered native histograms
+   * in the last snapshot; undefined when it did not (the classic buckets are read instead).
+   */
+  nativeQuantile (leaf: Extract<Expr, { op: 'quantile' }>, now: number): Vector | undefined {
+    const native = this.nativeByLeaf.get(leaf)
+    return native?.present === true ? native.quantile(leaf.q, leaf.window, now) : undefined
   }
 
   /** The error that makes a leaf unreadable this cycle, if its family failed. */

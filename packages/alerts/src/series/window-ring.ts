@@ -66,18 +66,53 @@ export class WindowRing {
   }
 }
 
-/** One group's values in one ring. */
-export class Column {
-  readonly corrected: Float64Array
-  readonly raw: Float64Array
-  /** The group has values from samples with this sequence number on. */
-  bornSeq = Infinity
+/**
+ * The values of every group of a source in one ring, laid out by sample (a row per ring slot,
+ * a column per group id): an update writes one contiguous row, and a rate reads two, instead of
+ * touching two arrays of every group. Group ids are dense; `resize` changes the row width.
+ */
+export class RingColumns {
+  /** Row width: how many group ids fit. */
+  stride = 0
+  /** Reset-corrected counter totals and raw totals, at `slot * stride + id`. */
+  corrected: Float64Array<ArrayBuffer> = new Float64Array(0)
+  raw: Float64Array<ArrayBuffer> = new Float64Array(0)
+  /** A group has values from samples with this sequence number on (Infinity: none yet). */
+  bornSeq: Float64Array<ArrayBuffer> = new Float64Array(0)
   /** The last per-second rate worked out over this window, and in which cycle (for quantiles). */
-  rate = NaN
-  rateCycle = -1
+  rate: Float64Array<ArrayBuffer> = new Float64Array(0)
+  rateCycle: Float64Array<ArrayBuffer> = new Float64Array(0)
 
-  constructor (capacity: number) {
-    this.corrected = new Float64Array(capacity)
-    this.raw = new Float64Array(capacity)
+  constructor (readonly capacity: number) {}
+
+  /** Changes the row width to `stride`; `from[i]` is the old id of new id `i` (default: the same). */
+  resize (stride: number, from?: ArrayLike<number>): void {
+    const old = this.stride
+    const count = from === undefined ? Math.min(old, stride) : from.length
+    const move = (source: Float64Array, rows: number, fill: number): Float64Array<ArrayBuffer> => {
+      const out = new Float64Array(rows * stride)
+      if (fill !== 0) out.fill(fill)
+      for (let row = 0; row < rows; row++) {
+        if (from === undefined) {
+          out.set(source.subarray(row * old, row * old + count), row * stride)
+        } else {
+          for (let i = 0; i < count; i++) out[row * stride + i] = source[row * old + from[i]!]!
+        }
+      }
+      return out
+    }
+    this.corrected = move(this.corrected, this.capacity, 0)
+    this.raw = move(this.raw, this.capacity, 0)
+    this.bornSeq = move(this.bornSeq, 1, Infinity)
+    this.rate = move(this.rate, 1, NaN)
+    this.rateCycle = move(this.rateCycle, 1, -1)
+    this.stride = stride
+  }
+
+  /** Forgets what id `id` held, before a new group takes it. */
+  clear (id: number): void {
+    this.bornSeq[id] = Infinity
+    this.rate[id] = NaN
+    this.rateCycle[id] = -1
   }
 }
