@@ -26,9 +26,14 @@ export type Expr =
     readonly by: readonly string[]
     readonly fullWindow?: boolean
     readonly bound?: number
+    /** Written out only: the histogram's `_count` or `_bucket` is read from this native histogram. */
+    readonly native?: string
   }
-  /** `histogram_quantile(q, sum by (le, by) (rate(<histogram>_bucket[window])))`. */
-  | { readonly op: 'quantile', readonly q: number, readonly selector: Selector, readonly window: number, readonly by: readonly string[] }
+  /**
+   * `histogram_quantile(q, sum by (le, by) (rate(<histogram>_bucket[window])))`. `native` is
+   * for writing out only: Prometheus keeps the histogram of that name as a native histogram.
+   */
+  | { readonly op: 'quantile', readonly q: number, readonly selector: Selector, readonly window: number, readonly by: readonly string[], readonly native?: string }
   /** `agg by (by) (selector)`, or the bare selector for `none`. */
   | { readonly op: 'aggregate', readonly agg: GaugeAggregation, readonly selector: Selector, readonly by: readonly string[] }
   /** `absent(selector)`. */

@@ -32,8 +32,12 @@ export function toPromQL (expr: Expr, rule: string): string {
   }
   switch (expr.op) {
     case 'sumRate':
+      if (expr.native !== undefined) return nativeSumRate(expr, expr.native)
       return `${sumBy(expr.by)}(${expr.fn}(${selector(expr.selector)}[${formatDuration(expr.window)}]))`
     case 'quantile':
+      if (expr.native !== undefined) {
+        return `histogram_quantile(${number(expr.q)}, ${sumBy(expr.by)}(rate(${nativeSelector(expr.selector, expr.native)}[${formatDuration(expr.window)}])))`
+      }
       return `histogram_quantile(${number(expr.q)}, ${sumBy(['le', ...expr.by])}(rate(${selector(expr.selector)}[${formatDuration(expr.window)}])))`
     case 'aggregate':
       return expr.agg === 'none' ? selector(expr.selector) : `${expr.agg}${expr.by.length === 0 ? '' : ` by (${expr.by.join(', ')}) `}(${selector(expr.selector)})`
@@ -54,6 +58,20 @@ export function toPromQL (expr: Expr, rule: string): string {
     case 'custom':
       throw new NotExportableError(rule, 'its condition is a JavaScript function, which only the in-process engine can run')
   }
+}
+
+// A native histogram has no `_count` or `_bucket` series: the same numbers come from
+// `histogram_count`, and the share at or below a bound from `histogram_fraction` (interpolated
+// within the bucket the bound falls in, where the classic bucket was exact).
+function nativeSumRate (expr: Extract<Expr, { op: 'sumRate' }>, native: string): string {
+  const histograms = `${sumBy(expr.by)}(${expr.fn}(${nativeSelector(expr.selector, native)}[${formatDuration(expr.window)}]))`
+  if (expr.bound === undefined) return `histogram_count(${histograms})`
+  return `(histogram_fraction(-Inf, ${number(expr.bound)}, ${histograms}) * histogram_count(${histograms}))`
+}
+
+/** The histogram itself, for a selector of its `_count` or `_bucket` (whose `le` matcher goes). */
+function nativeSelector (s: Selector, native: string): string {
+  return selector({ metric: native, matchers: s.matchers.filter((m) => m.name !== 'le') })
 }
 
 function sumBy (by: readonly string[]): string {

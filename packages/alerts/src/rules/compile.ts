@@ -79,8 +79,9 @@ export function planRule (rule: NormalizedRule, { prefix, match = [], labels = {
       return single(rule, alert(expr, `Error ratio {{ $value | humanizePercentage }} over ${formatDuration(rule.window)}${onLabels} (alert ${describe(rule.threshold, humanizePercentage)})`))
     }
     case 'latency': {
-      const quantile: Expr = { op: 'quantile', q: rule.quantile, selector: selector(`${rule.metric}_bucket`), window: rule.window, by }
-      const expr = withMinEvents(compare(quantile, rule.threshold), rule.minEvents, selector(`${rule.metric}_count`), rule.window, by)
+      const native = rule.nativeHistogram ? { native: rule.metric } : {}
+      const quantile: Expr = { op: 'quantile', q: rule.quantile, selector: selector(`${rule.metric}_bucket`), window: rule.window, by, ...native }
+      const expr = withMinEvents(compare(quantile, rule.threshold), rule.minEvents, selector(`${rule.metric}_count`), rule.window, by, native)
       return single(rule, alert(expr, `p${humanize(rule.quantile * 100)} latency {{ $value | humanizeDuration }} over ${formatDuration(rule.window)}${onLabels} (alert ${describe(rule.threshold, humanizeDuration)})`))
     }
     case 'rate': {
@@ -113,7 +114,9 @@ function planSlo (
 ): RulePlan {
   const { by } = rule
   const total = rule.indicator === 'availability' ? selector(rule.metric) : selector(`${rule.metric}_count`)
-  const rate = (s: Selector, window: number, bound?: number): Expr => ({ op: 'sumRate', fn: 'rate', selector: s, window, by, ...(bound === undefined ? {} : { bound }) })
+  // The histogram's `_count` and `_bucket` are read from it as a native histogram where Prometheus keeps one.
+  const native = rule.indicator === 'latency' && rule.nativeHistogram ? { native: rule.metric } : {}
+  const rate = (s: Selector, window: number, bound?: number): Expr => ({ op: 'sumRate', fn: 'rate', selector: s, window, by, ...(bound === undefined ? {} : { bound }), ...native })
   const windows = [...new Set(rule.windows.flatMap((w) => [w.long, w.short]))].sort((a, b) => a - b)
   const records = new Map<number, RecordingPlan>()
   for (const window of windows) {
@@ -141,7 +144,7 @@ function planSlo (
     op: 'and',
     left: { op: 'compare', cmp: '>', expr: burn(w.long), value: w.burnRate },
     right: { op: 'compare', cmp: '>', expr: burn(w.short), value: w.burnRate }
-  }, rule.minEvents, total, w.long, by)
+  }, rule.minEvents, total, w.long, by, native)
 
   const severities = [...new Set(rule.windows.map((w) => w.severity))]
   const what = rule.indicator === 'availability' ? 'availability' : `latency under ${humanizeDuration(rule.latencyThreshold!)}`
@@ -200,12 +203,12 @@ function compare (expr: Expr, threshold: NormalizedThreshold): Expr {
 }
 
 /** `expr and on (by) sum by (by) (increase(events[window])) >= minEvents`. */
-function withMinEvents (expr: Expr, minEvents: number, events: Selector, window: number, by: readonly string[]): Expr {
+function withMinEvents (expr: Expr, minEvents: number, events: Selector, window: number, by: readonly string[], native: { native?: string } = {}): Expr {
   if (minEvents <= 0) return expr
   return {
     op: 'and',
     left: expr,
-    right: { op: 'compare', cmp: '>=', expr: { op: 'sumRate', fn: 'increase', selector: events, window, by }, value: minEvents },
+    right: { op: 'compare', cmp: '>=', expr: { op: 'sumRate', fn: 'increase', selector: events, window, by, ...native }, value: minEvents },
     on: by
   }
 }

@@ -50,10 +50,10 @@ interface Base {
 
 export type NormalizedRule = Base & (
   | { kind: 'errorRatio', threshold: NormalizedThreshold, window: number, metric: string, errors: readonly Matcher[] }
-  | { kind: 'latency', threshold: NormalizedThreshold, window: number, metric: string, quantile: number }
+  | { kind: 'latency', threshold: NormalizedThreshold, window: number, metric: string, quantile: number, nativeHistogram: boolean }
   | { kind: 'rate', threshold: NormalizedThreshold, window: number, metric: string }
   | { kind: 'gauge', threshold: NormalizedThreshold, metric: string, aggregate: GaugeAggregation }
-  | { kind: 'slo', objective: number, indicator: 'availability' | 'latency', latencyThreshold: number | undefined, windows: readonly NormalizedWindow[], metric: string, errors: readonly Matcher[] }
+  | { kind: 'slo', objective: number, indicator: 'availability' | 'latency', latencyThreshold: number | undefined, windows: readonly NormalizedWindow[], metric: string, errors: readonly Matcher[], nativeHistogram: boolean }
   | { kind: 'absent', metric: string }
   | { kind: 'custom', check: CustomRule['check'] }
 )
@@ -63,10 +63,10 @@ const THRESHOLD_FIELDS = ['above', 'below', 'outside']
 /** The fields of each kind besides the common ones: any other key is a mistake (`windw`), refused. */
 const KIND_FIELDS: Record<RuleKind, readonly string[]> = {
   errorRatio: [...THRESHOLD_FIELDS, 'minEvents', 'window', 'metric', 'errors'],
-  latency: [...THRESHOLD_FIELDS, 'minEvents', 'quantile', 'window', 'metric'],
+  latency: [...THRESHOLD_FIELDS, 'minEvents', 'quantile', 'window', 'metric', 'nativeHistogram'],
   rate: [...THRESHOLD_FIELDS, 'minEvents', 'window', 'metric'],
   gauge: [...THRESHOLD_FIELDS, 'metric', 'aggregate'],
-  slo: ['minEvents', 'objective', 'indicator', 'threshold', 'windows', 'metric', 'errors'],
+  slo: ['minEvents', 'objective', 'indicator', 'threshold', 'windows', 'metric', 'errors', 'nativeHistogram'],
   absent: ['metric'],
   custom: ['check']
 }
@@ -171,7 +171,7 @@ export function normalizeRule (input: RuleInput | unknown, at: string): Normaliz
       const q = r.quantile
       if (typeof q !== 'number' || !(q > 0 && q < 1)) throw new InvalidRuleError(where, 'quantile must be a number strictly between 0 and 1, e.g. 0.99')
       if (base.by.includes('le')) throw new InvalidRuleError(where, 'by cannot hold "le": the quantile is computed over the buckets')
-      return { ...base, kind: 'latency', threshold: reachable('latency', threshold(r, where), where), window: window(), metric: histogramName(metric(DEFAULT_DURATION_METRIC), where), quantile: q }
+      return { ...base, kind: 'latency', threshold: reachable('latency', threshold(r, where), where), window: window(), metric: histogramName(metric(DEFAULT_DURATION_METRIC), where), quantile: q, nativeHistogram: nativeHistogram(r, where) }
     }
     case 'rate':
       return { ...base, kind: 'rate', threshold: reachable('rate', threshold(r, where), where), window: window(), metric: metric() }
@@ -193,6 +193,12 @@ export function normalizeRule (input: RuleInput | unknown, at: string): Normaliz
   }
 }
 
+function nativeHistogram (r: Record<string, unknown>, where: string): boolean {
+  const value = r.nativeHistogram ?? false
+  if (typeof value !== 'boolean') throw new InvalidRuleError(where, 'nativeHistogram must be true or false')
+  return value
+}
+
 function normalizeSlo (base: Base, r: Record<string, unknown>, where: string, metric: (fallback?: string) => string): NormalizedRule {
   const objective = r.objective
   if (typeof objective !== 'number' || !(objective > 0 && objective < 1)) throw new InvalidRuleError(where, 'objective must be strictly between 0 and 1, e.g. 0.999')
@@ -208,6 +214,7 @@ function normalizeSlo (base: Base, r: Record<string, unknown>, where: string, me
     throw new InvalidRuleError(where, 'threshold is for latency SLOs')
   }
   if (indicator === 'latency' && r.errors !== undefined) throw new InvalidRuleError(where, 'errors is for availability SLOs')
+  if (indicator !== 'latency' && r.nativeHistogram !== undefined) throw new InvalidRuleError(where, 'nativeHistogram is for latency SLOs')
   if (base.by.includes('le') || base.by.includes('slo')) throw new InvalidRuleError(where, 'by cannot hold "le" or "slo" (the SLO recording rules add "slo")')
   const list = r.windows ?? DEFAULT_BURN_RATE_WINDOWS
   if (!Array.isArray(list) || list.length === 0) throw new InvalidRuleError(where, 'windows must be a non-empty array of { long, short, burnRate, severity }')
@@ -236,7 +243,8 @@ function normalizeSlo (base: Base, r: Record<string, unknown>, where: string, me
     latencyThreshold,
     windows,
     metric: name,
-    errors: indicator === 'availability' ? errorMatchers(r.errors, where) : []
+    errors: indicator === 'availability' ? errorMatchers(r.errors, where) : [],
+    nativeHistogram: nativeHistogram(r, where)
   }
 }
 

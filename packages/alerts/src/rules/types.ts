@@ -72,6 +72,12 @@ export interface LatencyRule extends EventRuleCommon, Threshold {
   window: Duration
   /** A histogram (its base name); default `http_request_duration_seconds`. */
   metric?: string
+  /**
+   * Prometheus keeps this histogram as a native histogram (it scrapes the protobuf format with
+   * native histograms on, and 2.x then drops the classic `_bucket` series): the exported PromQL
+   * reads it as one. In-process evaluation does not change. Default false.
+   */
+  nativeHistogram?: boolean
 }
 
 /** The per-second rate of a counter over a window. */
@@ -113,6 +119,12 @@ export interface SloRule extends EventRuleCommon {
   windows?: readonly BurnRateWindow[]
   /** Request counter (`availability`) or duration histogram (`latency`). */
   metric?: string
+  /**
+   * Prometheus keeps this histogram as a native histogram (it scrapes the protobuf format with
+   * native histograms on, and 2.x then drops the classic `_bucket` series): the exported PromQL
+   * reads it as one. In-process evaluation does not change. For `latency` only; default false.
+   */
+  nativeHistogram?: boolean
   /** Which requests are errors for `availability`; default `{ status_code: /5../ }`. */
   errors?: LabelMatchers
 }
