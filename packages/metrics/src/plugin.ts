@@ -102,7 +102,7 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
   }
   register(overflowFamily(prefix, overflow))
 
-  const agent = o.agentMetrics ? new AgentMetrics(appMetrics) : undefined
+  const agent = o.agentMetrics ? new AgentMetrics(appMetrics, o.nativeHistograms ?? false) : undefined
   const timed = createTimed(appMetrics, (usage) => agent?.recordTokens(usage), app.log)
 
   const summary = new RequestSummary(table, o.summaryWindowSeconds)

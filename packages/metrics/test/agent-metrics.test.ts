@@ -1,5 +1,6 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { hasNativeHistograms } from '../src/index.js'
 import { buildApp, scrapeSamples } from './helpers.js'
 
 test('model calls: duration, outcome, errors by type, tokens by type and cost', async (t) => {
@@ -154,4 +155,21 @@ test('model names from responses are capped like any label', async (t) => {
   for (let i = 0; i < 20; i++) app.metrics.agent.recordLlmCall({ model: `model-${i}`, durationSeconds: 0.1 })
   const s = await scrapeSamples(app)
   t.ok(s.get('obs_metrics_cardinality_overflow_total{metric="gen_ai_client_operation_duration_seconds"}')! >= 15)
+})
+
+test('nativeHistograms: the agent\'s duration histograms keep native buckets too; token counts and scores stay classic', async (t) => {
+  const app = await buildApp({ nativeHistograms: true })
+  const { agent } = app.metrics
+  agent.recordLlmCall({ model: 'm', provider: 'p', durationSeconds: 1.5, inputTokens: 10 })
+  agent.recordToolCall({ tool: 'search', durationSeconds: 0.2 })
+  const native = (name: string): unknown => {
+    const metric = app.metrics.registry.getSingleMetric(name)
+    return metric !== undefined && hasNativeHistograms(metric) ? metric.nativeHistograms().map((series) => series.histogram.count) : undefined
+  }
+  t.same(native('gen_ai_client_operation_duration_seconds'), [1], 'model call duration')
+  t.same(native('gen_ai_execute_tool_duration_seconds'), [1], 'tool duration')
+  t.same(native('gen_ai_invoke_agent_duration_seconds'), [], 'agent duration, no call yet')
+  t.same(native('agent_task_duration_seconds'), [], 'task duration')
+  t.equal(native('gen_ai_client_token_usage'), undefined, 'token usage: counts, not durations')
+  t.equal(native('agent_quality_score'), undefined, 'scores')
 })

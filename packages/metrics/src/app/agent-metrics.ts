@@ -1,4 +1,5 @@
 import { errorType } from '@obs/core'
+import type { NativeHistogramSetting } from '../native/options.js'
 import type { AppMetrics } from './app-metrics.js'
 import {
   DEFAULT_DURATION_BUCKETS, GEN_AI_AGENT_DURATION_BUCKETS, GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, GEN_AI_TOOL_DURATION_BUCKETS,
@@ -87,12 +88,14 @@ export class AgentMetrics {
   private readonly taskDuration
   private readonly qualityScore
 
-  constructor (metrics: AppMetrics) {
+  /** `native`: native buckets beside the classic ones on the duration histograms (the plugin's `nativeHistograms`). */
+  constructor (metrics: AppMetrics, native: NativeHistogramSetting = false) {
     this.llmDuration = metrics.histogram({
       name: 'gen_ai_client_operation_duration_seconds',
       help: 'GenAI operation duration (gen_ai.client.operation.duration) in seconds; error_type on failures.',
       labelNames: [...MODEL_LABELS, 'error_type'] as const,
-      buckets: [...GEN_AI_DURATION_BUCKETS]
+      buckets: [...GEN_AI_DURATION_BUCKETS],
+      native
     })
     this.tokenUsage = metrics.histogram({
       name: 'gen_ai_client_token_usage',
@@ -119,7 +122,8 @@ export class AgentMetrics {
       name: 'gen_ai_execute_tool_duration_seconds',
       help: 'Duration of tool executions (gen_ai.execute_tool.duration) in seconds; error_type on failures.',
       labelNames: ['gen_ai_tool_name', 'gen_ai_agent_name', 'error_type'] as const,
-      buckets: [...GEN_AI_TOOL_DURATION_BUCKETS]
+      buckets: [...GEN_AI_TOOL_DURATION_BUCKETS],
+      native
     })
     this.toolCalls = metrics.counter({
       name: 'agent_tool_calls_total',
@@ -140,7 +144,8 @@ export class AgentMetrics {
       name: 'gen_ai_invoke_agent_duration_seconds',
       help: 'Duration of agent invocations (gen_ai.invoke_agent.duration) in seconds; error_type on failures.',
       labelNames: ['gen_ai_agent_name', 'gen_ai_request_model', 'error_type'] as const,
-      buckets: [...GEN_AI_AGENT_DURATION_BUCKETS]
+      buckets: [...GEN_AI_AGENT_DURATION_BUCKETS],
+      native
     })
     this.cacheRequests = metrics.counter({
       name: 'agent_cache_requests_total',
@@ -170,7 +175,8 @@ export class AgentMetrics {
       name: 'agent_task_duration_seconds',
       help: 'Duration of agent tasks in seconds, by final status.',
       labelNames: ['status'] as const,
-      buckets: [...DEFAULT_DURATION_BUCKETS]
+      buckets: [...DEFAULT_DURATION_BUCKETS],
+      native
     })
     this.qualityScore = metrics.histogram({
       name: 'agent_quality_score',
