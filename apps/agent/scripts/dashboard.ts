@@ -7,6 +7,10 @@ const sel = (extra: string): string => `{service=~"$service",${extra}}`
 const rate = (metric: string, selector = s): string => `rate(${metric}${selector}[$__rate_interval])`
 const p95 = (metric: string, by: string): string =>
   `histogram_quantile(0.95, sum by (le, ${by}) (${rate(`${metric}_bucket`)}))`
+// The service keeps native buckets on its duration histograms (`nativeHistograms`), which
+// Prometheus stores as native histograms: their quantiles read the histogram itself.
+const nativeP95 = (metric: string, by: string): string =>
+  `histogram_quantile(0.95, sum by (${by}) (${rate(metric)}))`
 
 /** The SLO objective of the AgentAvailability rule. */
 const OBJECTIVE = 0.995
@@ -24,7 +28,7 @@ export const ROWS: readonly Row[] = [
           legendFormat: '{{route}}'
         }]
       },
-      { title: 'Duration p95', unit: 's', targets: [{ expr: p95('http_request_duration_seconds', 'route'), legendFormat: '{{route}}' }] },
+      { title: 'Duration p95', unit: 's', targets: [{ expr: nativeP95('http_request_duration_seconds', 'route'), legendFormat: '{{route}}' }] },
       { title: 'In flight', unit: 'short', targets: [{ expr: 'sum by (route) (http_requests_in_flight' + s + ')', legendFormat: '{{route}}' }] },
       { title: 'Errors by type', unit: 'reqps', targets: [{ expr: `sum by (error_type) (${rate('http_request_errors_total')})`, legendFormat: '{{error_type}}' }] }
     ]
@@ -38,7 +42,7 @@ export const ROWS: readonly Row[] = [
         targets: [{ expr: `sum by (gen_ai_request_model, gen_ai_token_type) (${rate('gen_ai_client_token_usage_sum')})`, legendFormat: '{{gen_ai_request_model}} {{gen_ai_token_type}}' }]
       },
       { title: 'Cost per hour by model', unit: 'currencyUSD', targets: [{ expr: `sum by (gen_ai_request_model) (${rate('agent_llm_cost_usd_total')}) * 3600`, legendFormat: '{{gen_ai_request_model}}' }] },
-      { title: 'Model latency p95', unit: 's', targets: [{ expr: p95('gen_ai_client_operation_duration_seconds', 'gen_ai_request_model'), legendFormat: '{{gen_ai_request_model}}' }] },
+      { title: 'Model latency p95', unit: 's', targets: [{ expr: nativeP95('gen_ai_client_operation_duration_seconds', 'gen_ai_request_model'), legendFormat: '{{gen_ai_request_model}}' }] },
       {
         title: 'Cached input tokens ratio',
         unit: 'percentunit',
@@ -59,7 +63,7 @@ export const ROWS: readonly Row[] = [
         description: 'Model calls of each agent that succeeded.',
         targets: [{ expr: `sum by (agent) (${rate('agent_llm_calls_by_agent_total', sel('outcome="success"'))}) / sum by (agent) (${rate('agent_llm_calls_by_agent_total')})`, legendFormat: '{{agent}}' }]
       },
-      { title: 'Agent invocation p95', unit: 's', targets: [{ expr: p95('gen_ai_invoke_agent_duration_seconds', 'gen_ai_agent_name'), legendFormat: '{{gen_ai_agent_name}}' }] },
+      { title: 'Agent invocation p95', unit: 's', targets: [{ expr: nativeP95('gen_ai_invoke_agent_duration_seconds', 'gen_ai_agent_name'), legendFormat: '{{gen_ai_agent_name}}' }] },
       { title: 'Task duration p95 by type', unit: 's', targets: [{ expr: p95('agent_task_duration_by_type_seconds', 'task_type'), legendFormat: '{{task_type}}' }] },
       {
         title: 'Quality score distribution',
@@ -75,7 +79,7 @@ export const ROWS: readonly Row[] = [
     panels: [
       { title: 'Tool calls by outcome', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, outcome) (${rate('agent_tool_calls_total')})`, legendFormat: '{{gen_ai_tool_name}} {{outcome}}' }] },
       { title: 'Tool errors by type', unit: 'reqps', targets: [{ expr: `sum by (gen_ai_tool_name, error_type) (${rate('agent_tool_errors_total')})`, legendFormat: '{{gen_ai_tool_name}} {{error_type}}' }] },
-      { title: 'Tool duration p95', unit: 's', targets: [{ expr: p95('gen_ai_execute_tool_duration_seconds', 'gen_ai_tool_name'), legendFormat: '{{gen_ai_tool_name}}' }] },
+      { title: 'Tool duration p95', unit: 's', targets: [{ expr: nativeP95('gen_ai_execute_tool_duration_seconds', 'gen_ai_tool_name'), legendFormat: '{{gen_ai_tool_name}}' }] },
       { title: 'Tools running', unit: 'short', targets: [{ expr: 'sum by (gen_ai_tool_name) (agent_tools_active' + s + ')', legendFormat: '{{gen_ai_tool_name}}' }] }
     ]
   },
@@ -92,7 +96,7 @@ export const ROWS: readonly Row[] = [
       { title: 'Queue size', unit: 'short', description: 'Tasks waiting, and tasks in the dead-letter queue.', targets: [{ expr: 'max by (queue) (agent_queue_size' + s + ')', legendFormat: '{{queue}}' }] },
       { title: 'Tasks in progress', unit: 'short', targets: [{ expr: 'sum(agent_tasks_in_progress' + s + ')', legendFormat: 'in progress' }] },
       { title: 'Tasks by status', unit: 'ops', targets: [{ expr: `sum by (status) (${rate('agent_tasks_total')})`, legendFormat: '{{status}}' }] },
-      { title: 'Task duration p95', unit: 's', targets: [{ expr: p95('agent_task_duration_seconds', 'status'), legendFormat: '{{status}}' }] },
+      { title: 'Task duration p95', unit: 's', targets: [{ expr: nativeP95('agent_task_duration_seconds', 'status'), legendFormat: '{{status}}' }] },
       {
         title: 'Answer quality (mean critic score)',
         unit: 'percentunit',

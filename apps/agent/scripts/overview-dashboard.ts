@@ -21,7 +21,7 @@ export const OVERVIEW_DASHBOARD: DashboardSpec = {
           unit: 'percentunit',
           targets: [{ expr: `sum by (service) (${rate('http_requests_total', '{status_code=~"5.."}')}) / sum by (service) (${rate('http_requests_total')})`, legendFormat: '{{service}}' }]
         },
-        { title: 'Duration p95', unit: 's', targets: [{ expr: `histogram_quantile(0.95, sum by (le, service) (${rate('http_request_duration_seconds_bucket')}))`, legendFormat: '{{service}}' }] },
+        { title: 'Duration p95', unit: 's', targets: [{ expr: `histogram_quantile(0.95, sum by (service) (${rate('http_request_duration_seconds')}))`, legendFormat: '{{service}}' }] },
         { title: 'CPU', unit: 'percentunit', targets: [{ expr: `sum by (service) (${rate('process_cpu_seconds_total')})`, legendFormat: '{{service}}' }] },
         { title: 'Resident memory', unit: 'bytes', targets: [{ expr: 'sum by (service) (process_resident_memory_bytes)', legendFormat: '{{service}}' }] }
       ]

@@ -100,7 +100,7 @@ export async function startStack (options: StackOptions = {}): Promise<Stack> {
       // tells them apart in Alertmanager.
       externalLabels: { source: 'prometheus' },
       interval: options.interval ?? '1s',
-      flags: ['--enable-feature=exemplar-storage'],
+      flags: ['--enable-feature=exemplar-storage,native-histograms'],
       ...(options.prometheusPort === undefined ? {} : { port: options.prometheusPort })
     })
     stops.push(() => prometheus.stop())

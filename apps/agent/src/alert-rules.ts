@@ -19,6 +19,12 @@ export interface AlertLimits {
   tokensPerSecond: number
   /** Requests a second below which the traffic counts as gone. */
   minRequestsPerSecond: number
+  /** Seconds at p95 above which answers (requests) are slow. */
+  slowAnswerSeconds: number
+  /** Seconds at p95 above which a tool is slow. */
+  slowToolSeconds: number
+  /** Seconds at p95 above which a task's run through the pipeline is slow. */
+  slowTaskSeconds: number
 }
 
 export const DEFAULT_LIMITS: Readonly<AlertLimits> = Object.freeze({
@@ -27,13 +33,22 @@ export const DEFAULT_LIMITS: Readonly<AlertLimits> = Object.freeze({
   cpuCores: 0.9,
   costPerHourUsd: 5,
   tokensPerSecond: 5000,
-  minRequestsPerSecond: 0.05
+  minRequestsPerSecond: 0.05,
+  slowAnswerSeconds: 8,
+  slowToolSeconds: 5,
+  slowTaskSeconds: 20
 })
 
 export interface AgentRuleOptions extends Partial<RuleWindows> {
   /** The `service` label of every alert (the metrics' `service` default label). */
   service?: string
   limits?: Partial<AlertLimits>
+  /**
+   * The duration histograms are native in Prometheus (the service registers @obs/metrics with
+   * `nativeHistograms`, Prometheus runs with `--enable-feature=native-histograms`): the latency
+   * rules read them as such. Default true, as the service and the deploy files have it.
+   */
+  nativeHistograms?: boolean
 }
 
 /** Where the runbooks are: each alert's `runbook_url` is a section of this file. */
@@ -85,6 +100,7 @@ function bothEngines (options: AgentRuleOptions): Rule[] {
   const window = options.window ?? '5m'
   const hold = options.for ?? '2m'
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const nativeHistogram = options.nativeHistograms ?? true
   return [
     // Requests.
     {
@@ -102,10 +118,11 @@ function bothEngines (options: AgentRuleOptions): Rule[] {
     {
       kind: 'latency',
       name: 'AgentSlowAnswers',
-      description: 'The 95th percentile of request duration is above 8 s.',
+      description: `The 95th percentile of request duration is above ${limits.slowAnswerSeconds} s.`,
       quantile: 0.95,
       window,
-      above: 8,
+      above: limits.slowAnswerSeconds,
+      nativeHistogram,
       minEvents: 10,
       for: hold,
       severity: 'warning'
@@ -147,16 +164,17 @@ function bothEngines (options: AgentRuleOptions): Rule[] {
     {
       kind: 'latency',
       name: 'AgentSlowTools',
-      description: 'The 95th percentile of a tool\'s duration is above 5 s.',
+      description: `The 95th percentile of a tool's duration is above ${limits.slowToolSeconds} s.`,
       metric: 'gen_ai_execute_tool_duration_seconds',
       quantile: 0.95,
       window,
-      above: 5,
+      above: limits.slowToolSeconds,
+      nativeHistogram,
       minEvents: 5,
       for: hold,
       severity: 'warning',
       by: ['gen_ai_tool_name'],
-      annotations: { summary: 'Tool {{ $labels.gen_ai_tool_name }} takes {{ $value | humanizeDuration }} at p95 (alert above 5s)' }
+      annotations: { summary: `Tool {{ $labels.gen_ai_tool_name }} takes {{ $value | humanizeDuration }} at p95 (alert above ${limits.slowToolSeconds}s)` }
     },
     // Cache.
     {
@@ -228,15 +246,16 @@ function bothEngines (options: AgentRuleOptions): Rule[] {
     {
       kind: 'latency',
       name: 'AgentSlowPipeline',
-      description: 'The 95th percentile of a task\'s run through the pipeline is above 20 s.',
+      description: `The 95th percentile of a task's run through the pipeline is above ${limits.slowTaskSeconds} s.`,
       metric: 'agent_task_duration_seconds',
       quantile: 0.95,
       window,
-      above: 20,
+      above: limits.slowTaskSeconds,
+      nativeHistogram,
       minEvents: 10,
       for: hold,
       severity: 'warning',
-      annotations: { summary: 'Tasks take {{ $value | humanizeDuration }} at p95 (alert above 20s)' }
+      annotations: { summary: `Tasks take {{ $value | humanizeDuration }} at p95 (alert above ${limits.slowTaskSeconds}s)` }
     },
     {
       kind: 'gauge',

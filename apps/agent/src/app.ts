@@ -55,7 +55,9 @@ export async function buildAgentApp ({ config, provider, logger, handleSignals =
   await app.register(setup, {
     serviceName: config.serviceName,
     environment: config.environment,
-    metrics: { diskPaths: config.diskPaths },
+    // Native buckets on the duration histograms: Prometheus scrapes them as native histograms
+    // (see deploy/), and the latency rules and dashboards read them as such.
+    metrics: { diskPaths: config.diskPaths, nativeHistograms: true },
     tracing: { traceIdHeader: 'x-trace-id' },
     // Started here unless one runs (tests start their own): HTTP server instrumentation would
     // start a second span for what the plugin already traces (about 20 µs a request); outbound
