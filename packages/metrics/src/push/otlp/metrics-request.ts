@@ -3,8 +3,9 @@
 // does not write exemplars, and so that ten thousand series are encoded in slices that yield.
 import type { ResourceValue } from '@obs/core'
 import type { Exemplar } from '../../exposition/text-format.js'
+import { isCounterReset, subtractHistograms } from '../../native/arithmetic.js'
 import type { NativeHistogramSnapshot } from '../../native/snapshot.js'
-import { counterWentDown, histogramDelta, histogramWentDown, nativeDelta, nativeWentDown } from '../deltas.js'
+import { counterWentDown, histogramDelta, histogramWentDown } from '../deltas.js'
 import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from '../families.js'
 import type { SeriesMemory, Temporality } from '../series-memory.js'
 import type { Slicer } from '../slices.js'
@@ -81,8 +82,8 @@ export async function encodeMetricsRequest (
         }
         case 'exponential': {
           const { histogram } = point as ExponentialPoint
-          const { startMs, previous } = memory.track(key, histogram, nativeWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
-          const data = options.temporality === 'delta' ? nativeDelta(histogram, previous as NativeHistogramSnapshot | undefined) : histogram
+          const { startMs, previous } = memory.track(key, histogram, isCounterReset as (a: unknown, b: unknown) => boolean, options.temporality)
+          const data = options.temporality === 'delta' && previous !== undefined ? subtractHistograms(histogram, previous as NativeHistogramSnapshot) : histogram
           exponentialPoint(w, point.labels, data, startBytes(startMs), time)
           break
         }
