@@ -1,6 +1,5 @@
 import { type Test, test } from 'tap'
 import type { NativeHistogramSeries, NativeHistogramSnapshot } from '@obs/metrics'
-import { combine, fromSnapshot, isReset, nativeQuantile, reduce } from '../src/series/native-math.js'
 import { buildApp, MINUTE, T0 } from './helpers.js'
 
 const snapshot = (schema: number, positive: Array<[number, number]>, extra: Partial<NativeHistogramSnapshot> = {}): NativeHistogramSnapshot => ({
@@ -63,21 +62,4 @@ test('a low quantile is found from below, interpolated on a log scale', async (t
   await step()
   // rank 2.5: past the 2 of (1,2], 0.5 of 6 into (2,4].
   t.ok(Math.abs(value()! - 2 ** (1 + 0.5 / 6)) < 1e-9, `p25 ${value()}`)
-})
-
-test('native histogram arithmetic: reduce, combine, reset, zero bucket', async (t) => {
-  const h = fromSnapshot(snapshot(2, [[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]))
-  // Schema 2 to 0: four buckets make one; index 1..4 → 1, 5 → 2.
-  t.same([...reduce(h, 0).positive], [[1, 4], [2, 1]])
-  t.same([...combine(fromSnapshot(snapshot(0, [[1, 3]])), h, -1).positive], [[1, -1], [2, -1]])
-  t.ok(isReset(fromSnapshot(snapshot(0, [[1, 3]])), fromSnapshot(snapshot(0, [[1, 2]]))), 'a count that went down')
-  t.ok(isReset(fromSnapshot(snapshot(0, [[1, 3]])), fromSnapshot(snapshot(1, [[1, 3]]))), 'a finer schema')
-  t.notOk(isReset(fromSnapshot(snapshot(1, [[1, 3]])), fromSnapshot(snapshot(0, [[1, 3], [2, 1]]))), 'a coarser schema with more observations')
-  // Only the zero bucket and positive buckets: the zero bucket runs from 0 to its threshold, linearly.
-  const zero = fromSnapshot(snapshot(0, [[1, 2]], { zeroThreshold: 0.5, zeroCount: 2, count: 4 }))
-  t.equal(nativeQuantile(0.25, zero), 0.25)
-  t.ok(Number.isNaN(nativeQuantile(0.5, fromSnapshot(snapshot(0, [])))), 'NaN without observations')
-  // A negative bucket mirrors a positive one: (-2, -1] at schema 0, the median half way on a log scale.
-  const negative = fromSnapshot({ ...snapshot(0, []), count: 2, negative: [[1, 2]] })
-  t.ok(Math.abs(nativeQuantile(0.5, negative) + 2 ** 0.5) < 1e-9)
 })

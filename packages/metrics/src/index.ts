@@ -6,6 +6,7 @@ export { type MetricsPluginOptions, type MetricsAuth, defaults } from './options
 export type { ConsolePushOptions, OtlpPushOptions, PushOptions, StatsdPushOptions } from './push/index.js'
 export type { AppMetrics, HistogramConfig, MetricConfig } from './app/app-metrics.js'
 export { NATIVE_HISTOGRAM_DEFAULTS, type NativeHistogramOptions, type NativeHistogramSetting } from './native/options.js'
+export { addHistograms, isCounterReset, subtractHistograms } from './native/arithmetic.js'
 export { nativeHistogramQuantile } from './native/quantile.js'
 export {
   AgentMetrics, type AgentInvocation, type LlmCall, type ToolCall, type EndTask, type WrapAgentOptions, type WrapToolOptions

@@ -1,9 +1,7 @@
 import { test } from 'tap'
-import { bucketIndex } from '../src/native/bucket-index.js'
 import { NativeHistogram } from '../src/native/native-histogram.js'
 import { NATIVE_HISTOGRAM_DEFAULTS } from '../src/native/options.js'
 import { nativeHistogramQuantile } from '../src/native/quantile.js'
-import { SnapshotSum } from '../src/native/snapshot-sum.js'
 
 const snapshotOf = (values: number[], options: Partial<typeof NATIVE_HISTOGRAM_DEFAULTS> = {}): ReturnType<NativeHistogram['snapshot']> => {
   const h = new NativeHistogram({ ...NATIVE_HISTOGRAM_DEFAULTS, ...options })
@@ -38,18 +36,23 @@ test('edge cases as PromQL has them', async (t) => {
   t.ok(Number.isNaN(nativeHistogramQuantile(0.5, snapshotOf([]))), 'no observations')
 })
 
-test('a sum of snapshots at different schemas merges the finer one down, and a difference is a window', async (t) => {
-  const fine = snapshotOf([1.1, 1.9, 3], { schema: 3 })
-  const coarse = snapshotOf([1.5, 3], { schema: 0 })
-  const sum = new SnapshotSum().add(fine).add(coarse).snapshot()!
-  t.equal(sum.schema, 0)
-  t.equal(sum.count, 5)
-  t.same(sum.positive, [[bucketIndex(1.5, 0), 3], [bucketIndex(3, 0), 2]])
+test('a median (sought from above) and a p25 (from below) over three buckets', async (t) => {
+  // Schema 0: 2 in (1, 2], 6 in (2, 4], 2 in (4, 8]. The median, 5 of 10 from the top, is 3 of 6
+  // into (2, 4] from its top: half way on a log scale. p25, 2.5 from the bottom: 0.5 of 6 into (2, 4].
+  const h = snapshotOf([1.5, 1.5, 3, 3, 3, 3, 3, 3, 5, 5], { schema: 0 })
+  t.ok(close(nativeHistogramQuantile(0.5, h), 2 ** 1.5))
+  t.ok(close(nativeHistogramQuantile(0.25, h), 2 ** (1 + 0.5 / 6)))
+})
 
-  const before = snapshotOf([1.5, 1.5], { schema: 2 })
-  const after = snapshotOf([1.5, 1.5, 3, 3, 3], { schema: 1 })
-  const window = new SnapshotSum().add(after).add(before, -1).snapshot()!
-  t.equal(window.count, 3)
-  t.same(window.positive, [[bucketIndex(3, 1), 3]], 'emptied buckets are left out')
-  t.equal(new SnapshotSum().snapshot(), undefined)
+test('NaN observations: the rank is sought from below, and NaN beyond every bucket, as Prometheus 3.5 has it', async (t) => {
+  // One 1.5 in (1, 2] and two NaNs, counted but in no bucket (the sum is NaN).
+  const h = snapshotOf([1.5, NaN, NaN], { schema: 0 })
+  t.ok(close(nativeHistogramQuantile(0.2, h), 2 ** 0.6), 'rank 0.6 of the one observation in (1, 2]')
+  t.ok(Number.isNaN(nativeHistogramQuantile(0.9, h)), 'rank 2.7 lies past the only bucket: NaN, not its upper bound')
+})
+
+test('the last finite bucket ends at Number.MAX_VALUE, so a quantile in it is finite', async (t) => {
+  // 1e308 is in bucket 1024 at schema 0, (2^1023, 2^1024]: Prometheus takes MaxFloat64 as its upper bound.
+  const h = snapshotOf([1e308, 1e308], { schema: 0 })
+  t.ok(close(nativeHistogramQuantile(0.5, h), 2 ** 1023.5), `${nativeHistogramQuantile(0.5, h)}`)
 })

@@ -1,15 +1,14 @@
-import type { NativeHistogramSeries } from '@obs/metrics'
+import { addHistograms, isCounterReset, nativeHistogramQuantile, type NativeHistogramSeries, type NativeHistogramSnapshot, subtractHistograms } from '@obs/metrics'
 import type { Matcher } from '../promql/matchers.js'
 import { labelKey, type Vector } from '../promql/vector.js'
-import { combine, fromSnapshot, isReset, type NativeHistogram, nativeQuantile } from './native-math.js'
 import { groupLabels, type Limits } from './selector-source.js'
 import { WindowRing } from './window-ring.js'
 
 interface NativeSeries {
   readonly group: NativeGroup
-  last: NativeHistogram
+  last: NativeHistogramSnapshot
   /** What the series lost to resets: `offset + last` only grows. */
-  offset: NativeHistogram | undefined
+  offset: NativeHistogramSnapshot | undefined
   seen: number
 }
 
@@ -17,9 +16,9 @@ interface NativeGroup {
   readonly labels: Readonly<Record<string, string>>
   members: number
   /** What series that went away had reached: their increase stays in the window. */
-  departed: NativeHistogram | undefined
+  departed: NativeHistogramSnapshot | undefined
   /** The group's reset-corrected histogram at each slot of each window's ring. */
-  readonly history: Array<Array<NativeHistogram | undefined>>
+  readonly history: Array<Array<NativeHistogramSnapshot | undefined>>
   /** Sequence number of the first sample it has, per ring. */
   readonly bornSeq: number[]
   emptySince: number | undefined
@@ -56,42 +55,41 @@ export class NativeQuantileSource {
     this.present = list !== undefined
     if (list === undefined) return
     const cycle = ++this.cycle
-    for (const { labels, histogram } of list) {
+    for (const { labels, histogram: current } of list) {
       if (!this.matchers.every((m) => m.matches(labels[m.name]))) continue
       const key = labelKey(labels)
-      const current = fromSnapshot(histogram)
       let series = this.series.get(key)
       if (series === undefined) {
         const group = this.group(groupLabels(labels, this.by))
         if (group === undefined || this.series.size >= this.limits.maxSeries) continue
         group.members++
         this.series.set(key, series = { group, last: current, offset: undefined, seen: cycle })
-      } else if (isReset(series.last, current)) {
-        series.offset = series.offset === undefined ? series.last : combine(series.offset, series.last, 1)
+      } else if (isCounterReset(series.last, current)) {
+        series.offset = series.offset === undefined ? series.last : addHistograms(series.offset, series.last)
       }
       series.last = current
       series.seen = cycle
     }
-    const totals = new Map<NativeGroup, NativeHistogram>()
+    const totals = new Map<NativeGroup, NativeHistogramSnapshot>()
     for (const [key, series] of this.series) {
-      const corrected = series.offset === undefined ? series.last : combine(series.offset, series.last, 1)
+      const corrected = series.offset === undefined ? series.last : addHistograms(series.offset, series.last)
       const { group } = series
       if (series.seen !== cycle) {
         // Gone: what it reached stays in its group's total.
-        group.departed = group.departed === undefined ? corrected : combine(group.departed, corrected, 1)
+        group.departed = group.departed === undefined ? corrected : addHistograms(group.departed, corrected)
         group.members--
         this.series.delete(key)
         continue
       }
       const total = totals.get(group)
-      totals.set(group, total === undefined ? corrected : combine(total, corrected, 1))
+      totals.set(group, total === undefined ? corrected : addHistograms(total, corrected))
     }
     for (let r = 0; r < this.rings.length; r++) {
       const ring = this.rings[r]!
       const { slot } = ring.push(now)
       for (const group of this.groups.values()) {
         let total = totals.get(group) ?? group.departed
-        if (total !== undefined && group.departed !== undefined && totals.has(group)) total = combine(total, group.departed, 1)
+        if (total !== undefined && group.departed !== undefined && totals.has(group)) total = addHistograms(total, group.departed)
         group.history[r]![slot] = total
         if (total !== undefined && group.bornSeq[r] === Infinity) group.bornSeq[r] = ring.seqs[slot]!
       }
@@ -130,7 +128,7 @@ export class NativeQuantileSource {
       const first = group.history[r]![ring.slot(from)]
       const newest = group.history[r]![last]
       if (first === undefined || newest === undefined) continue
-      out.set(key, { labels: group.labels, value: nativeQuantile(q, combine(newest, first, -1)) })
+      out.set(key, { labels: group.labels, value: nativeHistogramQuantile(q, subtractHistograms(newest, first)) })
     }
     return out
   }

@@ -2,7 +2,7 @@
 // and nowhere else, by the field numbers of client_model's metrics.proto. Everything that
 // renders a metric in protobuf calls these, as text-format.ts is for the text formats.
 import type { NativeHistogramSnapshot } from '../native/snapshot.js'
-import { ProtobufWriter } from './protobuf-writer.js'
+import { ProtobufWriter } from '../protobuf/writer.js'
 import { type Exemplar, type HistogramData, isWritableExemplar } from './text-format.js'
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
@@ -36,7 +36,6 @@ export type LabelSet = Readonly<Record<string, string | number | undefined>>
 export class ProtobufExposition {
   private readonly w = new ProtobufWriter()
   private readonly defaults: Uint8Array
-  private metricMark = -1
 
   constructor (private readonly defaultLabels: Readonly<Record<string, string>>) {
     const labels = new ProtobufWriter()
@@ -47,22 +46,22 @@ export class ProtobufExposition {
   /** One family: `metrics` writes its series with the methods below. Nothing is written for a family without series. */
   family (name: string, help: string, type: ProtobufMetricType, metrics: () => void): void {
     const w = this.w
-    const mark = w.begin()
+    w.begin()
     w.string(Family.name, name)
     w.string(Family.help, help)
     w.uint(Family.type, METRIC_TYPE[type])
     const header = w.position
     metrics()
     // Prometheus skips a family without metrics; leave it out altogether.
-    if (w.position === header) w.rewind(mark)
-    else w.end(mark)
+    if (w.position === header) w.discard()
+    else w.end()
   }
 
   counter (labels: LabelSet, value: number, exemplar?: Exemplar): void {
-    const counter = this.beginMetric(labels, Metric.counter)
+    this.beginMetric(labels, Metric.counter)
     this.w.double(Value.value, value)
     if (exemplar !== undefined) this.exemplar(Counter.exemplar, exemplar)
-    this.endMetric(counter)
+    this.endMetric()
   }
 
   gauge (labels: LabelSet, value: number): void {
@@ -75,16 +74,16 @@ export class ProtobufExposition {
 
   summary (labels: LabelSet, count: number, sum: number, quantiles: ReadonlyArray<readonly [quantile: number, value: number]>): void {
     const w = this.w
-    const summary = this.beginMetric(labels, Metric.summary)
+    this.beginMetric(labels, Metric.summary)
     w.uint(SummaryField.sampleCount, count)
     w.double(SummaryField.sampleSum, sum)
     for (const [quantile, value] of quantiles) {
-      const mark = w.begin(SummaryField.quantile)
+      w.begin(SummaryField.quantile)
       w.double(Quantile.quantile, quantile)
       w.double(Quantile.value, value)
-      w.end(mark)
+      w.end()
     }
-    this.endMetric(summary)
+    this.endMetric()
   }
 
   /**
@@ -93,7 +92,7 @@ export class ProtobufExposition {
    */
   histogram (labels: LabelSet, classic: HistogramData | undefined, native: NativeHistogramSnapshot | undefined): void {
     const w = this.w
-    const histogram = this.beginMetric(labels, Metric.histogram)
+    this.beginMetric(labels, Metric.histogram)
     w.uint(Histogram.sampleCount, classic?.count ?? native!.count)
     w.double(Histogram.sampleSum, classic?.sum ?? native!.sum)
     if (classic !== undefined) {
@@ -103,11 +102,11 @@ export class ProtobufExposition {
         const exemplar = classic.exemplars?.[i]
         const finite = i < classic.bounds.length
         if (!finite && exemplar === undefined) break
-        const bucket = w.begin(Histogram.bucket)
+        w.begin(Histogram.bucket)
         w.uint(Bucket.cumulativeCount, cumulative)
         w.double(Bucket.upperBound, finite ? classic.bounds[i]! : Infinity)
         if (exemplar !== undefined) this.exemplar(Bucket.exemplar, exemplar)
-        w.end(bucket)
+        w.end()
       }
     }
     if (native !== undefined) {
@@ -119,13 +118,13 @@ export class ProtobufExposition {
       // Without observations and with a zero threshold of 0, a no-op span is what tells a scraper
       // that this is a native histogram (metrics.proto says so).
       if (native.zeroThreshold === 0 && native.zeroCount === 0 && native.positive.length === 0 && native.negative.length === 0) {
-        const span = w.begin(Histogram.positiveSpan)
+        w.begin(Histogram.positiveSpan)
         w.sint(Span.offset, 0)
         w.uint(Span.length, 0)
-        w.end(span)
+        w.end()
       }
     }
-    this.endMetric(histogram)
+    this.endMetric()
   }
 
   /** The delimited stream. */
@@ -134,27 +133,28 @@ export class ProtobufExposition {
   }
 
   private scalar (labels: LabelSet, field: number, value: number): void {
-    const mark = this.beginMetric(labels, field)
+    this.beginMetric(labels, field)
     this.w.double(Value.value, value)
-    this.endMetric(mark)
+    this.endMetric()
   }
 
   // A Metric with its labels, then the opened submessage `field` (Counter, Gauge, …).
-  private beginMetric (labels: LabelSet, field: number): number {
+  private beginMetric (labels: LabelSet, field: number): void {
     const w = this.w
-    this.metricMark = w.begin(Family.metric)
+    w.begin(Family.metric)
     for (const name in labels) {
       const value = labels[name]
       if (value === undefined || Object.hasOwn(this.defaultLabels, name)) continue
       writeLabel(w, name, String(value))
     }
     w.raw(this.defaults)
-    return w.begin(field)
+    w.begin(field)
   }
 
-  private endMetric (mark: number): void {
-    this.w.end(mark)
-    this.w.end(this.metricMark)
+  // Closes the submessage and the Metric.
+  private endMetric (): void {
+    this.w.end()
+    this.w.end()
   }
 
   // Spans of consecutive buckets and the count deltas between buckets. A gap of one or two
@@ -167,10 +167,10 @@ export class ProtobufExposition {
     for (let i = 0; i <= buckets.length; i++) {
       const index = buckets[i]?.[0]
       if (i > 0 && (index === undefined || index - previousIndex > 3)) {
-        const span = w.begin(spanField)
+        w.begin(spanField)
         w.sint(Span.offset, buckets[spanStart]![0] - (spanStart === 0 ? 0 : buckets[spanStart - 1]![0] + 1))
         w.uint(Span.length, previousIndex - buckets[spanStart]![0] + 1)
-        w.end(span)
+        w.end()
         spanStart = i
       }
       if (index !== undefined) previousIndex = index
@@ -194,22 +194,22 @@ export class ProtobufExposition {
   private exemplar (field: number, exemplar: Exemplar): void {
     if (!isWritableExemplar(exemplar)) return
     const w = this.w
-    const mark = w.begin(field)
+    w.begin(field)
     for (const name in exemplar.labels) writeLabel(w, name, exemplar.labels[name]!)
     w.double(ExemplarField.value, exemplar.value)
     const seconds = Math.floor(exemplar.timestamp)
-    const timestamp = w.begin(ExemplarField.timestamp)
+    w.begin(ExemplarField.timestamp)
     w.uint(Timestamp.seconds, seconds)
     const nanos = Math.min(999_999_999, Math.round((exemplar.timestamp - seconds) * 1e9))
     if (nanos > 0) w.uint(Timestamp.nanos, nanos)
-    w.end(timestamp)
-    w.end(mark)
+    w.end()
+    w.end()
   }
 }
 
 function writeLabel (w: ProtobufWriter, name: string, value: string): void {
-  const mark = w.begin(Metric.label)
+  w.begin(Metric.label)
   w.string(Label.name, name)
   w.string(Label.value, value)
-  w.end(mark)
+  w.end()
 }

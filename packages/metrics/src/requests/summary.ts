@@ -1,6 +1,6 @@
+import { addHistograms, subtractHistograms } from '../native/arithmetic.js'
 import { nativeHistogramQuantile } from '../native/quantile.js'
 import type { NativeHistogramSnapshot } from '../native/snapshot.js'
-import { SnapshotSum } from '../native/snapshot-sum.js'
 import { histogramQuantile } from './histogram-quantile.js'
 import type { RequestSeries, SeriesTable } from './series.js'
 
@@ -75,7 +75,7 @@ export class RequestSummary {
     const routes: RouteSummary[] = []
     for (const state of this.table.methodStates) {
       const window = new Float64Array(bounds.length + 1)
-      const nativeWindow = new SnapshotSum()
+      let nativeWindow: NativeHistogramSnapshot | undefined
       let requestsTotal = 0
       let errors = 0
       for (const [status, series] of state.statusSeries()) {
@@ -91,14 +91,15 @@ export class RequestSummary {
         if (status >= 500) errors += requests
         const native = series.duration.native
         if (native !== undefined) {
-          nativeWindow.add(native.snapshot())
           const nativeBefore = baseline.natives.get(series)
-          if (nativeBefore !== undefined) nativeWindow.add(nativeBefore, -1)
+          const change = nativeBefore === undefined ? native.snapshot() : subtractHistograms(native.snapshot(), nativeBefore)
+          nativeWindow = nativeWindow === undefined ? change : addHistograms(nativeWindow, change)
         }
       }
       let requests = 0
       for (const count of window) requests += count
-      const native = nativeWindow.snapshot()
+      // A const, for the closure below.
+      const native = nativeWindow
       const quantile = native === undefined
         ? (q: number) => nullIfNaN(histogramQuantile(q, bounds, window))
         : (q: number) => nullIfNaN(nativeHistogramQuantile(q, native))

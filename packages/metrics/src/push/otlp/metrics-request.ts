@@ -3,12 +3,13 @@
 // does not write exemplars, and so that ten thousand series are encoded in slices that yield.
 import type { ResourceValue } from '@obs/core'
 import type { Exemplar } from '../../exposition/text-format.js'
+import { isCounterReset, subtractHistograms } from '../../native/arithmetic.js'
 import type { NativeHistogramSnapshot } from '../../native/snapshot.js'
-import { counterWentDown, histogramDelta, histogramWentDown, nativeDelta, nativeWentDown } from '../deltas.js'
+import { counterWentDown, histogramDelta, histogramWentDown } from '../deltas.js'
 import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from '../families.js'
 import type { SeriesMemory, Temporality } from '../series-memory.js'
 import type { Slicer } from '../slices.js'
-import { nanosBytes, ProtoWriter } from './proto-writer.js'
+import { ProtobufWriter } from '../../protobuf/writer.js'
 
 const TEMPORALITY = { delta: 1, cumulative: 2 } as const
 
@@ -34,7 +35,7 @@ export async function encodeMetricsRequest (
   options: MetricsRequestOptions,
   slicer: Slicer
 ): Promise<EncodedRequest> {
-  const w = new ProtoWriter()
+  const w = new ProtobufWriter(64 * 1024)
   const time = nanosBytes(snapshot.timeMs)
   const starts = new Map<number, Uint8Array>()
   const startBytes = (ms: number): Uint8Array => {
@@ -45,25 +46,25 @@ export async function encodeMetricsRequest (
   const temporality = TEMPORALITY[options.temporality]
   let points = 0
 
-  w.fork() // ResourceMetrics
-  w.fork() // Resource
+  w.begin(1) // ExportMetricsServiceRequest.resource_metrics: ResourceMetrics
+  w.begin(1) // its resource: Resource
   for (const name in options.resource) keyValue(w, 1, name, options.resource[name]!)
-  w.join(1)
-  w.fork() // ScopeMetrics
-  w.fork()
+  w.end()
+  w.begin(2) // ResourceMetrics.scope_metrics: ScopeMetrics
+  w.begin(1) // its scope
   w.string(1, options.scope.name)
   w.string(2, options.scope.version)
-  w.join(1)
+  w.end()
   for (const family of snapshot.families) {
     if (family.points.length === 0) continue
-    w.fork() // Metric
+    w.begin(2) // ScopeMetrics.metrics: Metric
     w.string(1, family.name)
     if (family.help !== '') w.string(2, family.help)
-    w.fork() // its data: Gauge 5, Sum 7, Histogram 9, ExponentialHistogram 10, Summary 11
+    w.begin(DATA_FIELD[family.kind]) // its data: Gauge 5, Sum 7, Histogram 9, ExponentialHistogram 10, Summary 11
     for (const point of family.points) {
       if (slicer.due()) await slicer.pause()
       const key = `${family.name}\u0000${seriesKey(point.labels)}`
-      w.fork()
+      w.begin(1) // data_points
       switch (family.kind) {
         case 'gauge': numberPoint(w, point as ScalarPoint, undefined, (point as ScalarPoint).value, time); break
         case 'counter': {
@@ -81,8 +82,8 @@ export async function encodeMetricsRequest (
         }
         case 'exponential': {
           const { histogram } = point as ExponentialPoint
-          const { startMs, previous } = memory.track(key, histogram, nativeWentDown as (a: unknown, b: unknown) => boolean, options.temporality)
-          const data = options.temporality === 'delta' ? nativeDelta(histogram, previous as NativeHistogramSnapshot | undefined) : histogram
+          const { startMs, previous } = memory.track(key, histogram, isCounterReset as (a: unknown, b: unknown) => boolean, options.temporality)
+          const data = options.temporality === 'delta' && previous !== undefined ? subtractHistograms(histogram, previous as NativeHistogramSnapshot) : histogram
           exponentialPoint(w, point.labels, data, startBytes(startMs), time)
           break
         }
@@ -93,7 +94,7 @@ export async function encodeMetricsRequest (
           break
         }
       }
-      w.join(1) // data_points
+      w.end()
       points++
     }
     if (family.kind === 'counter') {
@@ -102,11 +103,11 @@ export async function encodeMetricsRequest (
     } else if (family.kind === 'histogram' || family.kind === 'exponential') {
       w.uint(2, temporality)
     }
-    w.join(DATA_FIELD[family.kind])
-    w.join(2) // ScopeMetrics.metrics
+    w.end() // its data
+    w.end() // Metric
   }
-  w.join(2) // ResourceMetrics.scope_metrics
-  w.join(1) // ExportMetricsServiceRequest.resource_metrics
+  w.end() // ScopeMetrics
+  w.end() // ResourceMetrics
   memory.endPush(snapshot.timeMs)
   return { bytes: w.finish(), points }
 }
@@ -114,24 +115,24 @@ export async function encodeMetricsRequest (
 const DATA_FIELD: Record<PushFamily['kind'], number> = { gauge: 5, counter: 7, histogram: 9, exponential: 10, summary: 11 }
 
 /** common.v1.KeyValue { key 1, value 2: AnyValue { string 1, bool 2, int 3, double 4 } } in `field`. */
-function keyValue (w: ProtoWriter, field: number, key: string, value: ResourceValue): void {
-  w.fork()
+function keyValue (w: ProtobufWriter, field: number, key: string, value: ResourceValue): void {
+  w.begin(field)
   w.string(1, key)
-  w.fork()
+  w.begin(2)
   if (typeof value === 'string') w.string(1, value)
   else if (typeof value === 'boolean') w.uint(2, value ? 1 : 0)
   else if (Number.isSafeInteger(value) && value >= 0) w.uint(3, value)
   else w.double(4, value)
-  w.join(2)
-  w.join(field)
+  w.end()
+  w.end()
 }
 
-function attributes (w: ProtoWriter, field: number, labels: Labels): void {
+function attributes (w: ProtobufWriter, field: number, labels: Labels): void {
   for (const name in labels) keyValue(w, field, name, labels[name]!)
 }
 
 /** NumberDataPoint: attributes 7, start 2, time 3, as_double 4, exemplars 5. */
-function numberPoint (w: ProtoWriter, point: ScalarPoint, start: Uint8Array | undefined, value: number, time: Uint8Array): void {
+function numberPoint (w: ProtobufWriter, point: ScalarPoint, start: Uint8Array | undefined, value: number, time: Uint8Array): void {
   attributes(w, 7, point.labels)
   if (start !== undefined) w.fixed64Bytes(2, start)
   w.fixed64Bytes(3, time)
@@ -142,7 +143,7 @@ function numberPoint (w: ProtoWriter, point: ScalarPoint, start: Uint8Array | un
 const count = (value: number): number => value > 0 ? Math.round(value) : 0
 
 /** HistogramDataPoint: attributes 9, start 2, time 3, count 4, sum 5, bucket_counts 6, explicit_bounds 7, exemplars 8. */
-function histogramPoint (w: ProtoWriter, point: HistogramPoint, start: Uint8Array, time: Uint8Array, exemplarsAfterMs: number): void {
+function histogramPoint (w: ProtobufWriter, point: HistogramPoint, start: Uint8Array, time: Uint8Array, exemplarsAfterMs: number): void {
   attributes(w, 9, point.labels)
   w.fixed64Bytes(2, start)
   w.fixed64Bytes(3, time)
@@ -159,19 +160,19 @@ function histogramPoint (w: ProtoWriter, point: HistogramPoint, start: Uint8Arra
 }
 
 /** Prometheus's sparse [index, count] buckets as OTLP's Buckets { offset 1, bucket_counts 2 }: OTLP's index is one lower. */
-function buckets (w: ProtoWriter, field: number, sparse: NativeHistogramSnapshot['positive']): void {
+function buckets (w: ProtobufWriter, field: number, sparse: NativeHistogramSnapshot['positive']): void {
   if (sparse.length === 0) return
   const first = sparse[0]![0]
   const dense = new Array<number>(sparse.at(-1)![0] - first + 1).fill(0)
   for (const [index, n] of sparse) dense[index - first] = count(n)
-  w.fork()
+  w.begin(field)
   w.sint(1, first - 1)
   w.packedVarints(2, dense)
-  w.join(field)
+  w.end()
 }
 
 /** ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6, zero_count 7, positive 8, negative 9, zero_threshold 14. */
-function exponentialPoint (w: ProtoWriter, labels: Labels, h: NativeHistogramSnapshot, start: Uint8Array, time: Uint8Array): void {
+function exponentialPoint (w: ProtobufWriter, labels: Labels, h: NativeHistogramSnapshot, start: Uint8Array, time: Uint8Array): void {
   attributes(w, 1, labels)
   w.fixed64Bytes(2, start)
   w.fixed64Bytes(3, time)
@@ -185,23 +186,23 @@ function exponentialPoint (w: ProtoWriter, labels: Labels, h: NativeHistogramSna
 }
 
 /** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6 { quantile 1, value 2 }. */
-function summaryPoint (w: ProtoWriter, point: SummaryPoint, start: Uint8Array, time: Uint8Array): void {
+function summaryPoint (w: ProtobufWriter, point: SummaryPoint, start: Uint8Array, time: Uint8Array): void {
   attributes(w, 7, point.labels)
   w.fixed64Bytes(2, start)
   w.fixed64Bytes(3, time)
   w.fixed64(4, count(point.count))
   w.double(5, point.sum)
   for (const [quantile, value] of point.quantiles) {
-    w.fork()
+    w.begin(6)
     w.double(1, quantile)
     w.double(2, value)
-    w.join(6)
+    w.end()
   }
 }
 
 /** Exemplar: filtered_attributes 7, time 2, as_double 3, span_id 4, trace_id 5. Trace and span ids go in their own fields. */
-function exemplar (w: ProtoWriter, field: number, e: Exemplar): void {
-  w.fork()
+function exemplar (w: ProtobufWriter, field: number, e: Exemplar): void {
+  w.begin(field)
   for (const name in e.labels) {
     const value = e.labels[name]!
     if ((name === 'trace_id' && TRACE_ID.test(value)) || (name === 'span_id' && SPAN_ID.test(value))) continue
@@ -213,5 +214,13 @@ function exemplar (w: ProtoWriter, field: number, e: Exemplar): void {
   if (span !== undefined && SPAN_ID.test(span)) w.bytes(4, Buffer.from(span, 'hex'))
   const trace = e.labels.trace_id
   if (trace !== undefined && TRACE_ID.test(trace)) w.bytes(5, Buffer.from(trace, 'hex'))
-  w.join(field)
+  w.end()
+}
+
+/** A time in milliseconds since the epoch as fixed64 nanoseconds, little-endian. */
+function nanosBytes (ms: number): Uint8Array {
+  const nanos = BigInt(Math.round(ms * 1000)) * 1000n
+  const bytes = new Uint8Array(8)
+  new DataView(bytes.buffer).setBigUint64(0, nanos, true)
+  return bytes
 }
