@@ -2,7 +2,7 @@ import { assertKnownOptions } from '@obs/core'
 import { type BatchConfig, batchFromEnv } from '../sdk/batch-env.js'
 import { type Env, readListEnv, warnEnv } from '../sdk/env.js'
 import { InvalidOptionError } from '../errors.js'
-import { type OtlpTarget, type OtlpTargetOptions, resolveOtlpTarget } from '../sdk/otlp-target.js'
+import { type OtlpTarget, type OtlpTargetOptions, resolveOtlpTarget, validateOtlpTargetOptions } from '../sdk/otlp-target.js'
 
 export type LogsExporterName = 'otlp' | 'none'
 
@@ -45,11 +45,16 @@ export function resolveLogsConfig (options: LogsOptions | undefined, env: Env): 
     throw new InvalidOptionError('logs.exporter', `expected one of ${EXPORTERS.join(', ')}`)
   }
   if (o.protocol === 'http/json') throw new InvalidOptionError('logs.protocol', 'expected http/protobuf or grpc (logs are not sent as JSON)')
+  const name = o.exporter ?? exporterFromEnv(env) ?? 'none'
+  if (name === 'none') {
+    // Checked all the same: a typo must not wait for the day logs are turned on.
+    validateOtlpTargetOptions(o, 'logs.')
+    return { kind: 'none' }
+  }
   let target = resolveOtlpTarget('logs', o, env, 'logs.')
   if (target.protocol === 'http/json') {
     warnEnv('OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL', 'http/json', 'logs are sent over http/protobuf or grpc; using http/protobuf')
     target = { ...target, protocol: 'http/protobuf' }
   }
-  const name = o.exporter ?? exporterFromEnv(env) ?? 'none'
-  return name === 'none' ? { kind: 'none' } : { kind: 'otlp', target, batch: batchFromEnv(env, 'OTEL_BLRP_') }
+  return { kind: 'otlp', target, batch: batchFromEnv(env, 'OTEL_BLRP_') }
 }

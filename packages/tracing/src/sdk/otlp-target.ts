@@ -86,7 +86,7 @@ function endpointFromEnv (env: Env, signal: OtlpSignal, protocol: OtlpProtocol):
 }
 
 /** Checks the options in code of one signal; `prefix` names where they stand (`logs.`). */
-function validate (options: OtlpTargetOptions, prefix: string): void {
+export function validateOtlpTargetOptions (options: OtlpTargetOptions, prefix: string): void {
   if (options.endpoint !== undefined && !isHttpUrl(options.endpoint)) {
     throw new InvalidOptionError(`${prefix}endpoint`, 'expected an http(s) URL')
   }
@@ -110,7 +110,7 @@ function validate (options: OtlpTargetOptions, prefix: string): void {
  * errors; bad variables are warned about and ignored.
  */
 export function resolveOtlpTarget (signal: OtlpSignal, options: OtlpTargetOptions, env: Env, prefix = ''): OtlpTarget {
-  validate(options, prefix)
+  validateOtlpTargetOptions(options, prefix)
   const protocol = options.protocol ?? oneOfFromEnv(env, variables(signal, 'PROTOCOL'), PROTOCOLS) ?? 'http/protobuf'
   const endpoint = options.endpoint ?? endpointFromEnv(env, signal, protocol)
   const [specificHeaders, generalHeaders] = variables(signal, 'HEADERS')
