@@ -116,6 +116,12 @@ test('logs stay on stdout alone by default, and the preset adds no OTLP hook the
   t.same(sdk.config.logs, { kind: 'none' })
   t.equal(loggerOptions({ env: {} }).hooks?.streamWrite?.name, '', 'the plain redacting hook')
   t.equal(loggerOptions({ env: { OTEL_LOGS_EXPORTER: 'otlp' } }).hooks?.streamWrite?.name, 'redactAndExport')
+  t.match(resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_BLRP_SCHEDULE_DELAY: '200' } }).logs,
+    { kind: 'otlp', target: { url: 'http://collector:4318/v1/logs', protocol: 'http/protobuf' }, batch: { scheduledDelayMillis: 200 } },
+    'the general endpoint gets /v1/logs; OTEL_BLRP_* reach the batch processor')
+  t.match(resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp' } }).logs, { target: { url: 'http://localhost:4318/v1/logs' } })
+  t.match(resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' } }).logs, { target: { url: 'http://localhost:4317', protocol: 'grpc' } })
+  t.same(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } }).logs, { kind: 'none' }, 'an endpoint alone does not turn logs on')
   t.throws(() => resolveSdkConfig({ logs: { exporter: 'loki' as never } }), { code: 'OBS_TRACING_INVALID_OPTION' })
   t.throws(() => resolveSdkConfig({ logs: { protocol: 'http/json' } }), { code: 'OBS_TRACING_INVALID_OPTION' })
   t.throws(() => resolveSdkConfig({ logs: { endpont: 'http://x' } as never }), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "logs.endpoint"/ })
