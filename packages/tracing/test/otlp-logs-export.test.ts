@@ -123,7 +123,7 @@ test('logs stay on stdout alone by default, and the preset adds no OTLP hook the
   t.match(resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' } }).logs, { target: { url: 'http://localhost:4317', protocol: 'grpc' } })
   t.same(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } }).logs, { kind: 'none' }, 'an endpoint alone does not turn logs on')
   t.throws(() => resolveSdkConfig({ logs: { exporter: 'loki' as never } }), { code: 'OBS_TRACING_INVALID_OPTION' })
-  t.throws(() => resolveSdkConfig({ logs: { protocol: 'http/json' } }), { code: 'OBS_TRACING_INVALID_OPTION' })
+  t.throws(() => resolveSdkConfig({ logs: { protocol: 'http/json' as never } }), { code: 'OBS_TRACING_INVALID_OPTION' })
   t.throws(() => resolveSdkConfig({ logs: { endpont: 'http://x' } as never }), { code: 'OBS_TRACING_INVALID_OPTION', message: /did you mean "logs.endpoint"/ })
   t.throws(() => loggerOptions({ otlp: 'yes' as never }), { code: 'OBS_TRACING_INVALID_OPTION' })
 })

@@ -7,9 +7,11 @@ import { type OtlpTarget, type OtlpTargetOptions, resolveOtlpTarget, validateOtl
 export type LogsExporterName = 'otlp' | 'none'
 
 /** `initTracing({ logs })`: where the logger preset's lines go besides stdout. */
-export interface LogsOptions extends OtlpTargetOptions {
+export interface LogsOptions extends Omit<OtlpTargetOptions, 'protocol'> {
   /** `otlp` exports every line as an OTLP log record; `none` (the default) keeps stdout alone. */
   exporter?: LogsExporterName
+  /** HTTP/protobuf (the default) or gRPC: no OTLP/JSON log exporter is offered. */
+  protocol?: 'http/protobuf' | 'grpc'
 }
 
 export type LogsConfig =
@@ -44,7 +46,7 @@ export function resolveLogsConfig (options: LogsOptions | undefined, env: Env): 
   if (o.exporter !== undefined && !EXPORTERS.includes(o.exporter)) {
     throw new InvalidOptionError('logs.exporter', `expected one of ${EXPORTERS.join(', ')}`)
   }
-  if (o.protocol === 'http/json') throw new InvalidOptionError('logs.protocol', 'expected http/protobuf or grpc (logs are not sent as JSON)')
+  if ((o.protocol as string | undefined) === 'http/json') throw new InvalidOptionError('logs.protocol', 'expected http/protobuf or grpc (logs are not sent as JSON)')
   const name = o.exporter ?? exporterFromEnv(env) ?? 'none'
   if (name === 'none') {
     // Checked all the same: a typo must not wait for the day logs are turned on.
