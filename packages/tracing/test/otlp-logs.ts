@@ -2,9 +2,10 @@
 // logs/v1 LogsData) by the field numbers of opentelemetry-proto, with the test-support wire
 // reader, apart from the encoder under test.
 import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
-import { startOtlpReceiver, type OtlpExport, type OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { anyValue, attributes, hex, resourceAttributes, scopeName } from '../../../test-support/otlp-common.js'
-import { all, fixed32, fixed64, last, message, readMessage, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import type { OtlpExport, OtlpReceiver } from '../../../test-support/otlp-receiver.js'
+import { anyValue, attributes, hex } from '../../../test-support/otlp-common.js'
+import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { decodeEnvelope, startProtobufReceiver } from './otlp-envelope.js'
 
 /** A log record as decoded from the wire, ids in hex and attributes as a plain object. */
 export interface WireLogRecord {
@@ -46,30 +47,14 @@ function logRecord (raw: WireMessage, resource: Record<string, unknown>, scope: 
   }
 }
 
-/**
- * Every record of one `ExportLogsServiceRequest`: resource_logs 1 → (resource 1, scope_logs 2 →
- * (scope 1, log_records 2)).
- */
+/** Every record of one `ExportLogsServiceRequest` (scope_logs 2, log_records 2). */
 export function decodeLogsExport (body: Buffer): WireLogRecord[] {
-  const records: WireLogRecord[] = []
-  for (const item of all(readMessage(body), 1)) {
-    const resourceLogs = message(item)!
-    const resource = resourceAttributes(last(resourceLogs, 1))
-    for (const scopeItem of all(resourceLogs, 2)) {
-      const scopeLogs = message(scopeItem)!
-      const scope = scopeName(last(scopeLogs, 1))
-      for (const recordItem of all(scopeLogs, 2)) records.push(logRecord(message(recordItem)!, resource, scope))
-    }
-  }
-  return records
+  return decodeEnvelope(body, logRecord)
 }
 
-/** An OTLP/HTTP receiver of protobuf log exports (a JSON export would be a bug here). */
+/** An OTLP/HTTP receiver of protobuf log exports. */
 export async function startLogsReceiver (): Promise<OtlpReceiver<WireLogRecord[]>> {
-  return startOtlpReceiver((body, contentType) => {
-    if (contentType !== 'application/x-protobuf') throw new Error(`expected application/x-protobuf, got ${contentType}`)
-    return decodeLogsExport(body)
-  })
+  return startProtobufReceiver(decodeLogsExport)
 }
 
 /** An OTLP/gRPC receiver of log exports. */

@@ -6,7 +6,7 @@ import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/expo
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs'
 import type { SpanExporter } from '@opentelemetry/sdk-trace'
 import { createRequire } from 'node:module'
-import { countExports } from '../self-metrics/counting-exporter.js'
+import { countExports, type Exporter } from '../self-metrics/counting-exporter.js'
 import type { ExportFailureLog } from '../self-metrics/export-failure-log.js'
 import type { SelfMetrics } from '../self-metrics/self-metrics.js'
 import type { OtlpSignal, OtlpTarget } from './otlp-target.js'
@@ -53,36 +53,36 @@ function settings (target: OtlpTarget): { url: string, compression?: Compression
   }
 }
 
+/** What the counters and the failure warning call one signal's exports. */
+const COUNTED = {
+  traces: { metric: 'otel_sdk_exporter_span_exported_total', what: 'spans' },
+  logs: { metric: 'otel_sdk_exporter_log_exported_total', what: 'log records' }
+} as const
+
+function counted<T> (exporter: Exporter<T>, signal: OtlpSignal, target: OtlpTarget, observers: ExportObservers): Exporter<T> {
+  return countExports(exporter, {
+    ...observers,
+    ...COUNTED[signal],
+    componentType: exporterComponentType(signal, target.protocol),
+    endpoint: target.url,
+    grpc: target.protocol === 'grpc'
+  })
+}
+
 /** An OTLP span exporter for the target's protocol, its exports counted. */
 export function createOtlpSpanExporter (target: OtlpTarget, observers: ExportObservers): SpanExporter {
-  const grpc = target.protocol === 'grpc'
-  const exporter = grpc
+  const exporter = target.protocol === 'grpc'
     ? new OTLPGrpcTraceExporter({ ...settings(target), metadata: grpcMetadata(target.headers) as never })
     : target.protocol === 'http/json'
       ? new OTLPJsonTraceExporter({ ...settings(target), headers: { ...target.headers } })
       : new OTLPProtoTraceExporter({ ...settings(target), headers: { ...target.headers } })
-  return countExports(exporter, {
-    ...observers,
-    metric: 'otel_sdk_exporter_span_exported_total',
-    componentType: exporterComponentType('traces', target.protocol),
-    what: 'spans',
-    endpoint: target.url,
-    grpc
-  }) as SpanExporter
+  return counted(exporter, 'traces', target, observers) as SpanExporter
 }
 
 /** An OTLP log record exporter (HTTP/protobuf or gRPC), its exports counted. */
 export function createOtlpLogExporter (target: OtlpTarget, observers: ExportObservers): LogRecordExporter {
-  const grpc = target.protocol === 'grpc'
-  const exporter = grpc
+  const exporter = target.protocol === 'grpc'
     ? new OTLPGrpcLogExporter({ ...settings(target), metadata: grpcMetadata(target.headers) as never })
     : new OTLPProtoLogExporter({ ...settings(target), headers: { ...target.headers } })
-  return countExports(exporter, {
-    ...observers,
-    metric: 'otel_sdk_exporter_log_exported_total',
-    componentType: exporterComponentType('logs', target.protocol),
-    what: 'log records',
-    endpoint: target.url,
-    grpc
-  }) as LogRecordExporter
+  return counted(exporter, 'logs', target, observers) as LogRecordExporter
 }
