@@ -214,8 +214,9 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
 
 /**
  * Starts OpenTelemetry tracing for the process: a tracer provider with the service's
- * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf)
- * when an endpoint is configured, W3C trace context propagation, and HTTP client and server
+ * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf,
+ * HTTP/JSON or gRPC) when an endpoint is configured, a logger provider with the same resource when
+ * logs go over OTLP, self-metrics of both exports, W3C trace context propagation, and HTTP client and server
  * instrumentation. Options win over `OTEL_*` variables, which win over defaults. Call it before
  * the app starts serving; a second call returns the SDK already running.
  */
