@@ -53,13 +53,26 @@ test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: server spans reach a real OTLP/gRPC rece
 test('protocol: "grpc" in code, with its endpoint and metadata, and spans of a tracer go out on flush', async (t) => {
   const receiver = await startOtlpGrpcReceiver(['traces'], (body) => decodeTraceExport(body))
   t.teardown(() => receiver.close())
-  const sdk = initTracing({ instrumentations: false, protocol: 'grpc', endpoint: receiver.url, headers: { Authorization: 'Bearer t0ken' }, env: {} })
+  const warned: Array<Error & { code?: string }> = []
+  const listener = (warning: Error & { code?: string }): void => { if (warning.code === 'OBS_TRACING_INVALID_HEADER') warned.push(warning) }
+  process.on('warning', listener)
+  t.teardown(() => { process.off('warning', listener) })
+  const sdk = initTracing({
+    instrumentations: false,
+    protocol: 'grpc',
+    endpoint: receiver.url,
+    headers: { Authorization: 'Bearer t0ken', 'x key with spaces': 's3cret' },
+    env: {}
+  })
   t.teardown(() => sdk.shutdown())
   trace.getTracer('t').startSpan('in code').end()
   await sdk.forceFlush()
   const spans = await waitFor('the span', async () => receiver.exports[0]?.decoded, 5_000, 20)
   t.equal(spans[0]!.name, 'in code')
   t.equal(receiver.exports[0]!.headers.authorization, 'Bearer t0ken', 'header names become lower-case metadata keys')
+  t.equal(warned.length, 1, 'a header gRPC cannot carry is left out with a warning')
+  t.match(warned[0]!.message, '"x key with spaces"')
+  t.notMatch(warned[0]!.message, /s3cret/, 'never its value')
 })
 
 test('gRPC endpoints follow the specification: 4317, and the general endpoint without a signal path', async (t) => {

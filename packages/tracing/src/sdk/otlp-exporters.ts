@@ -32,7 +32,15 @@ function grpcMetadata (headers: Readonly<Record<string, string>>): GrpcMetadata 
   const require = createRequire(import.meta.resolve('@opentelemetry/exporter-trace-otlp-grpc'))
   const { Metadata } = require('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }
   const metadata = new Metadata()
-  for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value)
+  for (const [key, value] of Object.entries(headers)) {
+    try {
+      metadata.set(key.toLowerCase(), value)
+    } catch {
+      // grpc-js refuses keys outside [0-9a-z_.-] and values outside printable ASCII: that header
+      // is left out, named without its value (it may be a secret), and the rest still go.
+      process.emitWarning(`The header "${key}" is not valid gRPC metadata and is not sent`, { code: 'OBS_TRACING_INVALID_HEADER' })
+    }
+  }
   return metadata
 }
 
