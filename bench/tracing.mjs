@@ -22,7 +22,8 @@ const loggingVariants = [
   'pino',
   'pino + @obs/tracing, logCorrelation: false',
   'pino + @obs/tracing (correlated)',
-  'preset logger + @obs/tracing (correlated)'
+  'preset logger + @obs/tracing (correlated)',
+  'preset logger + @obs/tracing + OTLP logs (HTTP/protobuf)'
 ].map(variant)
 
 const setup = 'Every traced variant runs the same SDK (`initTracing()`: TracerProvider, parent-based ratio ' +
@@ -30,7 +31,8 @@ const setup = 'Every traced variant runs the same SDK (`initTracing()`: TracerPr
   'are left out; each server first checks that 200 requests exported spans. HTTP instrumentation is off unless ' +
   'the variant says otherwise. "OpenTelemetry floor" is the least a server span costs: context extracted, span started ' +
   'and made current, ended at the response, in two hooks; "attach()" makes it current with the API `context.attach()`, ' +
-  'which uses AsyncLocalStorage.withScope() where Node has it, instead of `context.with()`. Logging variants write every line (Fastify\'s request logging) to /dev/null.'
+  'which uses AsyncLocalStorage.withScope() where Node has it, instead of `context.with()`. Logging variants write every line (Fastify\'s request logging) to /dev/null; ' +
+  'the OTLP logs variant also exports every line as an OTLP log record (batch processor, protobuf over HTTP) to a sink in another process.'
 
 export async function run ({ rounds = 5 } = {}) {
   const tracing = await loadBench({ variants: tracingVariants, baseline: 'bare', path: '/users/42', rounds })

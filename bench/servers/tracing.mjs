@@ -6,6 +6,8 @@
 // for every instrumentation and is left out, so the figures are the instrumentation's own.
 // HTTP instrumentation is off unless the variant says otherwise.
 import Fastify from 'fastify'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { pino } from 'pino'
 import { initTracing, loggerOptions } from '@obs/tracing'
 import { serveBenchProtocol } from '../harness.mjs'
@@ -22,8 +24,18 @@ const dropExporter = {
   async forceFlush () {}
 }
 
-const startSdk = (sampleRatio, instrumentations = false) =>
-  initTracing({ serviceName: 'bench', exporter: dropExporter, sampleRatio, instrumentations })
+const startSdk = (sampleRatio, instrumentations = false, logs = undefined) =>
+  initTracing({ serviceName: 'bench', exporter: dropExporter, sampleRatio, instrumentations, ...(logs === undefined ? {} : { logs }) })
+
+// An OTLP/HTTP sink for the log variant, in a process of its own so that its CPU is not the
+// server's (it answers every export with an empty success, and exits when this process does).
+async function startOtlpSink () {
+  const code = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()) });
+    s.listen(0, '127.0.0.1', () => console.log(s.address().port)); process.stdin.on('close', () => process.exit()); process.stdin.resume()`
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const [chunk] = await once(child.stdout, 'data')
+  return `http://127.0.0.1:${Number(String(chunk).trim())}/v1/logs`
+}
 
 // Plain pino writing JSON lines to /dev/null through a buffered (async) destination.
 const devNull = () => pino.destination({ dest: '/dev/null', minLength: 4096, sync: false })
@@ -32,8 +44,8 @@ let app
 let sdk
 let expectSpans = true
 
-async function withObsTracing (ratio, { logger, pluginOptions = {}, instrumentations } = {}) {
-  sdk = startSdk(ratio, instrumentations)
+async function withObsTracing (ratio, { logger, pluginOptions = {}, instrumentations, logs } = {}) {
+  sdk = startSdk(ratio, instrumentations, logs)
   app = Fastify(logger ?? { logger: false })
   const { default: tracing } = await import('@obs/tracing')
   await app.register(tracing, pluginOptions)
@@ -107,6 +119,16 @@ switch (variant) {
   case 'preset logger + @obs/tracing (correlated)':
     await withObsTracing(1, { logger: { loggerInstance: pino(loggerOptions({ serviceName: 'bench' }), devNull()) } })
     break
+  case 'preset logger + @obs/tracing + OTLP logs (HTTP/protobuf)': {
+    // The same as the preset variant, with every line also exported as an OTLP log record
+    // (batched, protobuf over HTTP to the sink); the logger is made after the SDK, so it finds it.
+    const logs = { exporter: 'otlp', endpoint: await startOtlpSink() }
+    sdk = startSdk(1, false, logs)
+    app = Fastify({ loggerInstance: pino(loggerOptions({ serviceName: 'bench' }), devNull()) })
+    const { default: tracing } = await import('@obs/tracing')
+    await app.register(tracing)
+    break
+  }
   default:
     throw new Error(`unknown variant ${variant}`)
 }
@@ -120,6 +142,12 @@ if (expectSpans) {
   await sdk.forceFlush()
   if (exported.spans === 0) throw new Error(`${variant}: no span was exported`)
   exported.spans = 0
+  if (sdk.logs !== undefined) {
+    const counted = sdk.selfMetrics.read().find((f) => f.name === 'otel_sdk_exporter_log_exported_total').series
+    if (!counted.some((s) => s.labels.error_type === undefined && s.value > 0) || counted.some((s) => s.labels.error_type !== undefined)) {
+      throw new Error(`${variant}: log records were not exported: ${JSON.stringify(counted)}`)
+    }
+  }
 }
 
 await app.listen({ port: 0, host: '127.0.0.1' })

@@ -2,9 +2,10 @@
 // (collector/trace/v1, trace/v1, common/v1, resource/v1). @opentelemetry/otlp-transformer no
 // longer ships the generated protobufjs module these tests decoded with (0.216 was the last
 // with the trace messages), so the wire format is read here, apart from the encoder under test.
-import { startOtlpReceiver, type OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { attributes, hex, resourceAttributes, scopeName } from '../../../test-support/otlp-common.js'
-import { all, fixed32, fixed64, last, message, readMessage, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import type { OtlpReceiver } from '../../../test-support/otlp-receiver.js'
+import { attributes, hex } from '../../../test-support/otlp-common.js'
+import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { decodeEnvelope, startProtobufReceiver } from './otlp-envelope.js'
 
 /** A span as decoded from the wire, with ids in hex and attributes as a plain object. */
 export interface WireSpan {
@@ -57,30 +58,14 @@ function span (raw: WireMessage, resource: Record<string, unknown>, scope: strin
   }
 }
 
-/**
- * Every span of one `ExportTraceServiceRequest` body: resource_spans 1 → (resource 1 →
- * attributes 1), scope_spans 2 → (scope 1 → name 1), spans 2.
- */
+/** Every span of one `ExportTraceServiceRequest` body (scope_spans 2, spans 2). */
 export function decodeTraceExport (body: Buffer): WireSpan[] {
-  const spans: WireSpan[] = []
-  for (const item of all(readMessage(body), 1)) {
-    const resourceSpans = message(item)!
-    const resource = resourceAttributes(last(resourceSpans, 1))
-    for (const scopeItem of all(resourceSpans, 2)) {
-      const scopeSpans = message(scopeItem)!
-      const scope = scopeName(last(scopeSpans, 1))
-      for (const spanItem of all(scopeSpans, 2)) spans.push(span(message(spanItem)!, resource, scope))
-    }
-  }
-  return spans
+  return decodeEnvelope(body, span)
 }
 
-/** A receiver that only accepts protobuf: a JSON export would be a bug here. */
+/** An OTLP/HTTP receiver of protobuf trace exports. */
 export async function startTraceReceiver (): Promise<OtlpReceiver<WireSpan[]>> {
-  return startOtlpReceiver((body, contentType) => {
-    if (contentType !== 'application/x-protobuf') throw new Error(`expected application/x-protobuf, got ${contentType}`)
-    return decodeTraceExport(body)
-  })
+  return startProtobufReceiver(decodeTraceExport)
 }
 
 /** Every span the receiver has got so far. */

@@ -36,10 +36,11 @@ test('defaults: no endpoint means no exporter, a parent-based ratio sampler at 1
 })
 
 test('OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces; the traces endpoint is taken as it is and wins', async (t) => {
+  const otlp = { kind: 'otlp', configured: true, headers: {}, protocol: 'http/protobuf', compression: undefined, timeoutMs: undefined }
   t.same(exporterOf(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } })),
-    { kind: 'otlp', url: 'http://collector:4318/v1/traces', headers: {}, protocol: 'http/protobuf' })
+    { ...otlp, url: 'http://collector:4318/v1/traces' })
   t.same(exporterOf(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com/base/' } })),
-    { kind: 'otlp', url: 'https://otlp.example.com/base/v1/traces', headers: {}, protocol: 'http/protobuf' })
+    { ...otlp, url: 'https://otlp.example.com/base/v1/traces' })
   t.match(exporterOf(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' } })),
     { url: 'http://b:9999/custom' })
   t.match(exporterOf(resolveSdkConfig({ endpoint: 'http://code:4318/v1/traces', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/v1/traces' } })),
@@ -57,12 +58,13 @@ test('headers: the general and the traces variable merge, percent-decoded, trace
   t.match(exporterOf(config), { headers: { 'x-api-key': 'abc def', 'x-tenant': 'traces-tenant' } })
 })
 
-test('protocol: http/json is supported; gRPC is not, and says so', async (t) => {
+test('protocol: http/json and grpc are supported; an unknown one is warned about', async (t) => {
   t.match(exporterOf(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } })), { protocol: 'http/json' })
-  const { result, codes, messages } = await warnings(() => resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } }))
+  t.match(exporterOf(resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } })), { protocol: 'grpc' })
+  const { result, codes, messages } = await warnings(() => resolveSdkConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'thrift' } }))
   t.match(exporterOf(result), { protocol: 'http/protobuf' })
   t.same(codes, ['OBS_TRACING_INVALID_ENV'])
-  t.match(messages[0], /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc"/)
+  t.match(messages[0], /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="thrift"/)
 })
 
 test('OTEL_TRACES_EXPORTER chooses the exporter; otlp without an endpoint uses localhost:4318', async (t) => {
@@ -128,7 +130,7 @@ test('invalid endpoints in the environment are warned about and ignored', async 
 
 test('bad options are coded errors', async (t) => {
   const bad: unknown[] = [
-    { endpoint: 'ftp://x' }, { endpoint: 42 }, { headers: { a: 1 } }, { protocol: 'grpc' }, { exporter: 'zipkin' }, { exporter: {} },
+    { endpoint: 'ftp://x' }, { endpoint: 42 }, { headers: { a: 1 } }, { protocol: 'grpc/json' }, { exporter: 'zipkin' }, { exporter: {} },
     { sampler: 'sometimes' }, { sampler: {} }, { sampleRatio: 2 }, { sampleRatio: -0.1 }, { sampleRatio: '0.5' },
     { instrumentations: 'all' }, { instrumentations: { fetch: 'yes' } }, { serviceName: '' }, { serviceVersion: 3 },
     { resourceAttributes: { a: {} } }, { disabled: 'no' }, { ignoreIncomingPaths: ['health'] }, { spanProcessors: [{}] }, null

@@ -1,13 +1,14 @@
 import { assertKnownOptions } from '@obs/core'
 import { context, trace } from '@opentelemetry/api'
 import { pino, stdSerializers, stdTimeFunctions, symbols, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import { type Env, readEnv, readPairsEnv } from '../sdk/env.js'
+import { type Env, readEnv, readListEnv, readPairsEnv } from '../sdk/env.js'
 import { InvalidOptionError } from '../errors.js'
 import { kTraceFieldsBound } from '../symbols.js'
 import { traceLogFields } from './log-fields.js'
 import { mayHoldSecretKey, redactSecrets } from '../redact/redact-secrets.js'
 import { redactUrl, redactUrlsInText } from '../redact/redact-url.js'
 import { resolveServiceInfo, type ServiceOptions } from '../sdk/service-info.js'
+import { runningTracingSdk } from '../sdk/sdk.js'
 
 export interface LoggerPresetOptions extends ServiceOptions {
   /** The lowest level written; default `LOG_LEVEL`, else `info`. */
@@ -16,13 +17,19 @@ export interface LoggerPresetOptions extends ServiceOptions {
   redact?: string[]
   /** What a redacted value is replaced with. */
   censor?: string
+  /**
+   * Hand every written line to the running SDK's OTLP log export too (stdout stays). Default: on
+   * when the SDK exports logs (`initTracing({ logs: { exporter: 'otlp' } })`) or
+   * `OTEL_LOGS_EXPORTER=otlp` is set.
+   */
+  otlp?: boolean
   /** Read configuration from this object instead of `process.env`. */
   env?: Env
 }
 
 // Every option, so that a misspelled one is an error rather than a default silently applied.
 const OPTION_NAMES: Record<keyof LoggerPresetOptions, true> = {
-  level: true, redact: true, censor: true, env: true, serviceName: true, serviceVersion: true, environment: true
+  level: true, redact: true, censor: true, otlp: true, env: true, serviceName: true, serviceVersion: true, environment: true
 }
 
 interface LoggedRequest {
@@ -89,6 +96,30 @@ function redactChildBindings (censor: string): (child: Logger) => void {
   }
 }
 
+/** Whether lines go over OTLP too: the option, else the running SDK's choice, else the environment. */
+function exportsLogs (option: boolean | undefined, env: Env): boolean {
+  if (option !== undefined) return option
+  const sdk = runningTracingSdk()
+  if (sdk?.logs !== undefined) return true
+  return readListEnv(env, 'OTEL_LOGS_EXPORTER')?.includes('otlp') === true
+}
+
+/**
+ * The line as written: secret query parameters of any URL in it, the message included (Fastify's
+ * 404 line writes the raw URL); one search for `?` on lines without one. With logs over OTLP the
+ * same line, whole and redacted, also goes to the SDK's log export, which parses it once: what
+ * stdout shows is what the collector gets. The SDK is looked up per line, so a logger built
+ * before `initTracing()` (or kept across a restart in tests) finds the one running.
+ */
+function streamWriteHook (censorInJson: string, otlp: boolean): (line: string) => string {
+  if (!otlp) return (line) => redactUrlsInText(line, censorInJson)
+  return function redactAndExport (line) {
+    const redacted = redactUrlsInText(line, censorInJson)
+    runningTracingSdk()?.logs?.write(redacted)
+    return redacted
+  }
+}
+
 // Keys whose values pino serializes itself: the request and response serializers write no
 // headers, and the error serializer's output is redacted on its own.
 const SERIALIZED = new Set(['req', 'res', 'err'])
@@ -117,6 +148,7 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
   const censor = options.censor ?? '[Redacted]'
   if (typeof censor !== 'string') throw new InvalidOptionError('censor', 'expected a string')
   const censorInJson = JSON.stringify(censor).slice(1, -1)
+  if (options.otlp !== undefined && typeof options.otlp !== 'boolean') throw new InvalidOptionError('otlp', 'expected a boolean')
 
   const service = resolveServiceInfo(options, env, readPairsEnv(env, 'OTEL_RESOURCE_ATTRIBUTES') ?? {})
   const base: Record<string, unknown> = { pid: process.pid, 'service.name': service.name }
@@ -133,9 +165,7 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
     },
     mixin: traceMixin,
     mixinMergeStrategy: mergeTraceFields,
-    // The line as written: secret query parameters of any URL in it, the message included
-    // (Fastify's 404 line writes the raw URL). One search for `?` on lines without one.
-    hooks: { streamWrite: (line) => redactUrlsInText(line, censorInJson) },
+    hooks: { streamWrite: streamWriteHook(censorInJson, exportsLogs(options.otlp, env)) },
     onChild: redactChildBindings(censor),
     ...(extra.length === 0 ? {} : { redact: { paths: [...extra], censor } }),
     serializers: {

@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin'
 import { AlreadyRegisteredError } from '../errors.js'
 import { linkMetricsExemplars } from './exemplars.js'
-import { flushSpans } from '../sdk/flush.js'
+import { flushLogs, flushSpans } from '../sdk/flush.js'
 import { installLogCorrelation, isLoggerEnabled } from './log-correlation.js'
 import { resolveOptions, type TracingPluginOptions } from './options.js'
 import { installServerSpans, requestSpan } from './server-spans.js'
+import { linkSelfMetrics } from './self-metrics-link.js'
 import { createSpanStarter } from './span-starter.js'
 import { runningTracingSdk } from '../sdk/sdk.js'
 import { warnWithoutSdk } from './no-sdk-warning.js'
@@ -81,9 +82,10 @@ const obsTracing: FastifyPluginAsync<TracingPluginOptions> = async function obsT
   // At onReady, not now: an SDK started after the plugin was registered is found by then.
   if (o.tracerProvider === undefined) app.addHook('onReady', async function hintWithoutSdk () { warnWithoutSdk() })
   if (o.exemplars) linkMetricsExemplars(app)
+  linkSelfMetrics(app)
   if (o.flushOnClose) {
-    app.addHook('onClose', async function flushPendingSpans () {
-      await flushSpans(o.tracerProvider, o.flushTimeoutMs)
+    app.addHook('onClose', async function flushPendingTelemetry () {
+      await Promise.all([flushSpans(o.tracerProvider, o.flushTimeoutMs), flushLogs(runningTracingSdk()?.logs, o.flushTimeoutMs)])
     })
   }
 }

@@ -35,3 +35,8 @@ export async function flushSpans (provider: TracerProvider | undefined, timeoutM
   const target = flushable(provider)
   if (target !== undefined) await settleWithin(target.forceFlush(), timeoutMs)
 }
+
+/** Exports the log records the running SDK's log export still holds, waiting at most `timeoutMs`. */
+export async function flushLogs (logs: { forceFlush (): Promise<void> } | undefined, timeoutMs: number): Promise<void> {
+  if (logs !== undefined) await settleWithin(logs.forceFlush(), timeoutMs)
+}

@@ -1,13 +1,16 @@
-import { assertKnownOptions, isHttpUrl } from '@obs/core'
-import type { BatchSpanProcessorOptions, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace'
-import { type Env, readBooleanEnv, readEnv, readIntegerEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
+import { assertKnownOptions } from '@obs/core'
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace'
+import { type BatchConfig, batchFromEnv } from './batch-env.js'
+import { type Env, readBooleanEnv, readEnv, readListEnv, readPairsEnv, warnEnv } from './env.js'
 import { InvalidOptionError } from '../errors.js'
+import { type LogsConfig, type LogsOptions, resolveLogsConfig } from '../logs/logs-config.js'
+import { type OtlpCompression, type OtlpProtocol, type OtlpTarget, resolveOtlpTarget } from './otlp-target.js'
 import { resolveServiceInfo, type ServiceInfo, type ServiceOptions } from './service-info.js'
 
 export type SamplerName =
   | 'always_on' | 'always_off' | 'traceidratio'
   | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio'
-export type OtlpProtocol = 'http/protobuf' | 'http/json'
+export type { OtlpCompression, OtlpProtocol } from './otlp-target.js'
 export type ExporterName = 'otlp' | 'console' | 'none'
 
 export interface InstrumentationOptions {
@@ -22,11 +25,17 @@ export interface InstrumentationOptions {
 export interface TracingSdkOptions extends ServiceOptions {
   /** More resource attributes; `OTEL_RESOURCE_ATTRIBUTES` is read too, these win. */
   resourceAttributes?: Record<string, string | number | boolean>
-  /** The OTLP traces URL, e.g. `http://collector:4318/v1/traces`. */
+  /** The OTLP traces URL, e.g. `http://collector:4318/v1/traces`, or `http://collector:4317` over gRPC. */
   endpoint?: string
-  /** Headers sent with every export, e.g. an API key. */
+  /** Headers sent with every export, e.g. an API key (gRPC metadata over gRPC). */
   headers?: Record<string, string>
   protocol?: OtlpProtocol
+  /** `gzip` compresses every export of spans. */
+  compression?: OtlpCompression
+  /** How long one export of spans may take, retries included, in milliseconds. */
+  timeoutMs?: number
+  /** Logs over OTLP: pino lines of the logger preset, exported beside stdout. Off unless asked for. */
+  logs?: LogsOptions
   /** Where spans go: OTLP, the console, nowhere, or an exporter of your own. */
   exporter?: ExporterName | SpanExporter
   /** Replaces the batch processor and exporter altogether (tests use a SimpleSpanProcessor). */
@@ -50,16 +59,13 @@ export interface TracingSdkOptions extends ServiceOptions {
 }
 
 export type ExporterConfig =
-  | { kind: 'otlp', url: string, headers: Readonly<Record<string, string>>, protocol: OtlpProtocol }
+  | ({ kind: 'otlp' } & OtlpTarget)
   | { kind: 'console' }
   | { kind: 'none' }
   | { kind: 'custom', exporter: SpanExporter }
   | { kind: 'processors', spanProcessors: readonly SpanProcessor[] }
 
 export type SamplerConfig = { kind: 'named', name: SamplerName, ratio: number } | { kind: 'custom', sampler: Sampler }
-
-/** The batch processor's settings from `OTEL_BSP_*`; what is not set keeps the SDK's default. */
-export type BatchConfig = Pick<BatchSpanProcessorOptions, 'scheduledDelayMillis' | 'exportTimeoutMillis' | 'maxQueueSize' | 'maxExportBatchSize'>
 
 export interface ResolvedSdkConfig {
   readonly disabled: boolean
@@ -68,6 +74,7 @@ export interface ResolvedSdkConfig {
   readonly exporter: ExporterConfig
   readonly sampler: SamplerConfig
   readonly batch: Readonly<BatchConfig>
+  readonly logs: LogsConfig
   readonly instrumentations: Readonly<Required<InstrumentationOptions>>
   readonly ignoreIncomingPaths: ReadonlyArray<string | RegExp>
 }
@@ -75,45 +82,9 @@ export interface ResolvedSdkConfig {
 export const SAMPLERS: readonly SamplerName[] = [
   'always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'
 ]
-const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json']
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none']
-/** The OTLP/HTTP default when an exporter is asked for by name without an endpoint. */
-const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces'
-
 function isRatio (value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= 1
-}
-
-function isStringRecord (value: unknown): value is Record<string, string> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === 'string')
-}
-
-/** The traces URL: the signal-specific variable as it is, else the base one with `/v1/traces`. */
-function endpointFromEnv (env: Env): string | undefined {
-  const specific = readEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-  if (specific !== undefined) {
-    if (isHttpUrl(specific)) return specific
-    warnEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', specific, 'expected an http(s) URL')
-  }
-  const base = readEnv(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
-  if (base === undefined) return undefined
-  if (!isHttpUrl(base)) {
-    warnEnv('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'expected an http(s) URL')
-    return undefined
-  }
-  return `${base.endsWith('/') ? base : `${base}/`}v1/traces`
-}
-
-function protocolFromEnv (env: Env): OtlpProtocol {
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
-    const value = readEnv(env, name)
-    if (value === undefined) continue
-    if ((PROTOCOLS as readonly string[]).includes(value)) return value as OtlpProtocol
-    warnEnv(name, value, `supported: ${PROTOCOLS.join(', ')} (gRPC is not); using http/protobuf`)
-    return 'http/protobuf'
-  }
-  return 'http/protobuf'
 }
 
 function exporterNameFromEnv (env: Env): ExporterName | undefined {
@@ -142,25 +113,12 @@ function resolveExporter (options: TracingSdkOptions, env: Env): ExporterConfig 
   if (exporter !== undefined && !(EXPORTERS as readonly unknown[]).includes(exporter)) {
     throw new InvalidOptionError('exporter', 'expected "otlp", "console", "none" or a SpanExporter')
   }
-  if (options.endpoint !== undefined && !isHttpUrl(options.endpoint)) {
-    throw new InvalidOptionError('endpoint', 'expected an http(s) URL')
-  }
-  if (options.headers !== undefined && !isStringRecord(options.headers)) {
-    throw new InvalidOptionError('headers', 'expected an object of header names to string values')
-  }
-  if (options.protocol !== undefined && !PROTOCOLS.includes(options.protocol)) {
-    throw new InvalidOptionError('protocol', `expected one of ${PROTOCOLS.join(', ')}`)
-  }
-  const endpoint = options.endpoint ?? endpointFromEnv(env)
+  const target = resolveOtlpTarget('traces', options, env)
   // Without an endpoint and without an exporter asked for by name, spans go nowhere, quietly:
   // a service run with no collector around must not log export failures.
-  const name = (exporter as ExporterName | undefined) ?? exporterNameFromEnv(env) ?? (endpoint === undefined ? 'none' : 'otlp')
+  const name = (exporter as ExporterName | undefined) ?? exporterNameFromEnv(env) ?? (target.configured ? 'otlp' : 'none')
   if (name !== 'otlp') return { kind: name }
-  const headers = options.headers ?? {
-    ...readPairsEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS'),
-    ...readPairsEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS')
-  }
-  return { kind: 'otlp', url: endpoint ?? DEFAULT_ENDPOINT, headers, protocol: options.protocol ?? protocolFromEnv(env) }
+  return { kind: 'otlp', ...target }
 }
 
 function resolveSampler (options: TracingSdkOptions, env: Env): SamplerConfig {
@@ -191,25 +149,6 @@ function resolveSampler (options: TracingSdkOptions, env: Env): SamplerConfig {
   // A parent-based ratio sampler: a request that arrives sampled (or not) stays so; new traces
   // are kept at the ratio. With the default ratio of 1 this is parentbased_always_on.
   return { kind: 'named', name: name ?? 'parentbased_traceidratio', ratio: ratio ?? 1 }
-}
-
-/** Each `OTEL_BSP_*` variable, the setting it gives and its least valid value. */
-const BATCH_VARIABLES: ReadonlyArray<readonly [string, keyof BatchConfig, number]> = [
-  ['OTEL_BSP_SCHEDULE_DELAY', 'scheduledDelayMillis', 0],
-  ['OTEL_BSP_EXPORT_TIMEOUT', 'exportTimeoutMillis', 0],
-  ['OTEL_BSP_MAX_QUEUE_SIZE', 'maxQueueSize', 1],
-  ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize', 1]
-]
-
-// The SDK's batch processor read these itself up to OpenTelemetry JS 2; from 3 on it takes
-// options only, and reading the environment is left to whoever builds it.
-function batchFromEnv (env: Env): BatchConfig {
-  const batch: BatchConfig = {}
-  for (const [name, key, min] of BATCH_VARIABLES) {
-    const value = readIntegerEnv(env, name, min)
-    if (value !== undefined) batch[key] = value
-  }
-  return batch
 }
 
 function resolveInstrumentations (options: TracingSdkOptions, env: Env): Required<InstrumentationOptions> {
@@ -255,6 +194,9 @@ const OPTION_NAMES: Record<keyof TracingSdkOptions, true> = {
   endpoint: true,
   headers: true,
   protocol: true,
+  compression: true,
+  timeoutMs: true,
+  logs: true,
   exporter: true,
   spanProcessors: true,
   sampler: true,
@@ -289,7 +231,8 @@ export function resolveSdkConfig (options: TracingSdkOptions = {}): ResolvedSdkC
     resourceAttributes: resolveResourceAttributes(options, envResource, service),
     exporter: resolveExporter(options, env),
     sampler: resolveSampler(options, env),
-    batch: batchFromEnv(env),
+    batch: batchFromEnv(env, 'OTEL_BSP_'),
+    logs: resolveLogsConfig(options.logs, env),
     instrumentations: resolveInstrumentations(options, env),
     ignoreIncomingPaths: (ignore as Array<string | RegExp> | undefined) ?? []
   }

@@ -1,6 +1,4 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api'
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
@@ -14,13 +12,18 @@ import type { IncomingMessage } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { hostname } from 'node:os'
 import { registerGlobals, unregisterGlobals } from './globals.js'
+import { createLogExport, type LogSink } from '../logs/log-export.js'
+import { createOtlpSpanExporter, type ExportObservers } from './otlp-exporters.js'
+import { ExportFailureLog } from '../self-metrics/export-failure-log.js'
+import { type SelfMetricFamily, SelfMetrics } from '../self-metrics/self-metrics.js'
+import type { BatchConfig } from './batch-env.js'
 import { RandomFlagTracerProvider } from './random-flag.js'
 import { SecretUrlPrefixes } from '../redact/secret-urls.js'
 import { SpanProcessorList } from './span-processor-list.js'
 import { redactUrl } from '../redact/redact-url.js'
 import { type CarriesRequestSpan, kRequestSpan } from '../symbols.js'
 import {
-  type BatchConfig, type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
+  type ExporterConfig, resolveSdkConfig, type ResolvedSdkConfig, type SamplerConfig, type TracingSdkOptions
 } from './sdk-config.js'
 
 /** The running SDK, as `initTracing()` returns it. */
@@ -40,9 +43,16 @@ export interface TracingSdk {
    * its credential); the function returned unmarks it. Slack's webhook paths are secret already.
    */
   addSecretUrlPrefix (prefix: string | URL): () => void
-  /** Exports the spans still buffered. */
+  /**
+   * The export counters (`otel_sdk_exporter_span_exported_total`, …), readable with or without
+   * @obs/metrics (which shows them on `/metrics` when the plugin is registered).
+   */
+  readonly selfMetrics: { read (): SelfMetricFamily[] }
+  /** Where the logger preset sends its lines when logs go over OTLP; undefined otherwise. */
+  readonly logs: LogSink | undefined
+  /** Exports the spans and log records still buffered. */
   forceFlush (): Promise<void>
-  /** Flushes, stops exporting, removes the instrumentation and the global registrations. */
+  /** Flushes, stops exporting (spans and logs), removes the instrumentation and the global registrations. */
   shutdown (): Promise<void>
 }
 
@@ -66,22 +76,19 @@ function createSampler (config: SamplerConfig): Sampler {
   }
 }
 
-function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 'none' }>): SpanExporter {
+function createExporter (config: Exclude<ExporterConfig, { kind: 'processors' | 'none' }>, observers: ExportObservers): SpanExporter {
   switch (config.kind) {
     case 'custom': return config.exporter
     case 'console': return new ConsoleSpanExporter()
-    case 'otlp': {
-      const options = { url: config.url, headers: { ...config.headers } }
-      return config.protocol === 'http/json' ? new OTLPJsonTraceExporter(options) : new OTLPProtoTraceExporter(options)
-    }
+    case 'otlp': return createOtlpSpanExporter(config, observers)
   }
 }
 
-function createSpanProcessors (config: ExporterConfig, batch: BatchConfig): SpanProcessor[] {
+function createSpanProcessors (config: ExporterConfig, batch: BatchConfig, observers: ExportObservers): SpanProcessor[] {
   if (config.kind === 'none') return []
   return config.kind === 'processors'
     ? [...config.spanProcessors]
-    : [new BatchSpanProcessor({ ...batch, exporter: createExporter(config) })]
+    : [new BatchSpanProcessor({ ...batch, exporter: createExporter(config, observers), selfObsMeterProvider: observers.selfMetrics.meterProvider })]
 }
 
 /** Whether HTTP server instrumentation should leave a request alone (`ignoreIncomingPaths`). */
@@ -196,6 +203,8 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
     provider: undefined,
     addSpanProcessor: () => () => {},
     addSecretUrlPrefix: () => () => {},
+    selfMetrics: new SelfMetrics(),
+    logs: undefined,
     forceFlush: async () => {},
     shutdown: async () => {
       if ((globalThis as Slot)[kRunning]?.config === config) delete (globalThis as Slot)[kRunning]
@@ -205,8 +214,9 @@ function disabledSdk (config: ResolvedSdkConfig): TracingSdk {
 
 /**
  * Starts OpenTelemetry tracing for the process: a tracer provider with the service's
- * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf)
- * when an endpoint is configured, W3C trace context propagation, and HTTP client and server
+ * resource, a parent-based ratio sampler, a batch processor and an OTLP exporter (HTTP/protobuf,
+ * HTTP/JSON or gRPC) when an endpoint is configured, a logger provider with the same resource when
+ * logs go over OTLP, self-metrics of both exports, W3C trace context propagation, and HTTP client and server
  * instrumentation. Options win over `OTEL_*` variables, which win over defaults. Call it before
  * the app starts serving; a second call returns the SDK already running.
  */
@@ -233,7 +243,10 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     'process.runtime.version': process.versions.node,
     ...config.resourceAttributes
   }))
-  const processors = new SpanProcessorList(createSpanProcessors(config.exporter, config.batch))
+  const observers: ExportObservers = { selfMetrics: new SelfMetrics(), failures: new ExportFailureLog() }
+  const processors = new SpanProcessorList(createSpanProcessors(config.exporter, config.batch, observers))
+  // The same resource object as the spans': records and spans of one service match.
+  const logs = config.logs.kind === 'otlp' ? createLogExport(config.logs, resource, observers) : undefined
   const provider = new RandomFlagTracerProvider({
     resource,
     sampler: createSampler(config.sampler),
@@ -252,13 +265,15 @@ export function initTracing (options: TracingSdkOptions = {}): TracingSdk {
     provider,
     addSpanProcessor: (processor) => processors.add(processor),
     addSecretUrlPrefix: (prefix) => secretUrls.add(prefix),
-    forceFlush: () => provider.forceFlush(),
+    selfMetrics: observers.selfMetrics,
+    logs,
+    forceFlush: async () => { await Promise.all([provider.forceFlush(), logs?.forceFlush()]) },
     shutdown () {
       stopping ??= (async () => {
         unregister()
         syncBuiltinESMExports()
         try {
-          await provider.shutdown()
+          await Promise.all([provider.shutdown(), logs?.shutdown()])
         } finally {
           unregisterGlobals()
           if (slot[kRunning] === sdk) delete slot[kRunning]

@@ -15,8 +15,14 @@ initTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemoryS
 initTracing({ sampler: 'parentbased_always_on', exporter: 'console' })
 // @ts-expect-error not a sampler name
 initTracing({ sampler: 'sometimes' })
-// @ts-expect-error gRPC is not supported
-initTracing({ protocol: 'grpc' })
+initTracing({ protocol: 'grpc', endpoint: 'http://collector:4317', compression: 'gzip', timeoutMs: 5000 })
+initTracing({ logs: { exporter: 'otlp', protocol: 'grpc', endpoint: 'http://collector:4317', headers: { 'x-api-key': 'k' } } })
+// @ts-expect-error logs are not sent as JSON
+initTracing({ logs: { exporter: 'otlp', protocol: 'http/json' } })
+// @ts-expect-error not a logs exporter
+initTracing({ logs: { exporter: 'console' } })
+const exportedSpans: number | undefined = sdk.selfMetrics.read().find((f) => f.name === 'otel_sdk_exporter_span_exported_total')?.series[0]?.value
+createLogger({ otlp: true })
 const flushed: Promise<void> = sdk.forceFlush()
 
 const app = Fastify({ logger: loggerOptions({ serviceName: 'agent', redact: ['body.card'] }) })
@@ -67,4 +73,4 @@ const logger = createLogger({ serviceName: 'worker', level: 'debug' })
 logger.info({ job: 1 }, 'started')
 const active: Span | undefined = api.activeSpan()
 
-export { options, sdkOptions, flushed, fields, active }
+export { options, sdkOptions, flushed, fields, active, exportedSpans }
