@@ -68,7 +68,8 @@ test('every metric type in protobuf, with default labels, exemplars and native b
   app.metrics.setExemplarSource(() => ({ trace_id: TRACE_ID }))
 
   const jobs = app.metrics.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue'], enableExemplars: true })
-  jobs.inc({ labels: { queue: 'default' }, value: 2, exemplarLabels: { trace_id: TRACE_ID } })
+  // The client types exemplar labels with the metric's own label names; trace_id is not one of them.
+  jobs.inc({ labels: { queue: 'default' }, value: 2, exemplarLabels: { trace_id: TRACE_ID } as Record<string, string> as { queue: string } })
   app.metrics.gauge({ name: 'workers', help: 'Workers.' }).set(4)
   const batch = app.metrics.histogram({ name: 'batch_seconds', help: 'Batches.', labelNames: ['kind'], buckets: [1, 10], native: { schema: 0 } })
   for (const value of [0.3, 3, 3.5, 12]) batch.observe({ kind: 'nightly' }, value)
@@ -153,9 +154,13 @@ test('every metric type in protobuf, with default labels, exemplars and native b
   t.equal(last(classic, 6), undefined)
   t.equal(all(classic, 12).length, 0)
 
-  // The resolution-reduction counter is there for both native histograms.
+  // The resolution-reduction counter is there for every native histogram: the app's, the
+  // requests' and the agent metrics' durations.
   const reductions = metricsOf(byName.get('obs_metrics_native_resolution_reductions_total')!)
-  t.same(reductions.map((m) => labelsOf(m).metric).sort(), ['batch_seconds', 'http_request_duration_seconds'])
+  t.same(reductions.map((m) => labelsOf(m).metric).sort(), [
+    'agent_task_duration_seconds', 'batch_seconds', 'gen_ai_client_operation_duration_seconds', 'gen_ai_execute_tool_duration_seconds',
+    'gen_ai_invoke_agent_duration_seconds', 'http_request_duration_seconds'
+  ])
 })
 
 test('the protobuf format without native histograms: no native fields, and the text formats are unchanged', async (t) => {
@@ -188,4 +193,29 @@ test('a label set whose value is long and hostile survives the protobuf format',
   const response = await app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })
   const [metric] = metricsOf(families(response.rawPayload).get('hostile_total')!)
   t.equal(labelsOf(metric!).value, value)
+})
+
+test('observations made while a scrape waits on another family\'s collect: each native histogram is read whole, count and buckets alike', async (t) => {
+  const app = await buildApp({ requestMetrics: false })
+  t.teardown(() => app.close())
+  const batch = app.metrics.histogram({ name: 'batch_seconds', help: 'Batches.', native: true })
+  batch.observe(0.5)
+  // A family that collects asynchronously, as the disk metrics do: the scrape waits on it.
+  app.metrics.gauge({
+    name: 'slow_gauge',
+    help: 'Collected after a wait.',
+    async collect () { await new Promise((resolve) => setTimeout(resolve, 30)) }
+  })
+  const scraping = app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })
+  const observing = setInterval(() => batch.observe(2), 1)
+  const response = await scraping
+  clearInterval(observing)
+
+  const histogram = message(last(metricsOf(families(response.rawPayload).get('batch_seconds')!)[0]!, 7))!
+  const count = Number(varint(last(histogram, 1))) // sample_count
+  const zero = Number(varint(last(histogram, 7)) ?? 0n) // zero_count
+  const inBuckets = zero + nativeBuckets(histogram, 12).reduce((sum, [, n]) => sum + n, 0)
+  const live = (await batch.get()).values.find((v) => v.metricName === 'batch_seconds_count')!.value
+  t.ok(live > 1, `observations arrived while the scrape ran (${live} now)`)
+  t.equal(inBuckets, count, `the buckets hold the ${count} observations the count says`)
 })

@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import { Counter, Gauge, Histogram } from '@prometheus-io/client'
 import metrics from '../src/index.js'
@@ -30,7 +30,7 @@ const byName = (request: ReadRequest, name: string): ReadMetric => {
   return metric
 }
 
-function checkRequest (t: Parameters<Parameters<typeof test>[1]>[0], request: ReadRequest, temporality = 2): void {
+function checkRequest (t: Test, request: ReadRequest, temporality = 2): void {
   t.equal(request.resource['service.name'], 'checkout', 'service.name from the option')
   t.equal(request.resource['deployment.environment.name'], 'test', 'OTEL_RESOURCE_ATTRIBUTES are on the resource')
   t.equal(request.resource['process.pid'], process.pid)

@@ -7,6 +7,7 @@ import { type Exemplar, type HistogramData, type MetricObject, registryDefaultLa
 /** A value as @prometheus-io/client gives it, with the exemplar its counters and histogram buckets may carry. */
 type ClientValue = MetricObject['values'][number] & { exemplar?: ClientExemplar | null }
 interface ClientExemplar { labelSet?: Record<string, string | number>, value?: number | null, timestamp?: number }
+interface Collected { object: MetricObject, natives: Map<string, NativeHistogramSnapshot> | undefined }
 
 /**
  * Renders every family in `registry` in the protobuf format: length-delimited MetricFamily
@@ -22,10 +23,15 @@ export async function renderProtobuf (
   const out = new ProtobufExposition({ ...registryDefaultLabels(registry), ...defaultLabels })
   const metrics = registry.getMetricsAsArray() as unknown as Array<{ name: string, get (): Promise<MetricObject> }>
 
-  const collected = await Promise.all(metrics.map(async (metric): Promise<MetricObject | undefined> => {
+  // A histogram's native buckets are read in the same turn as its classic values: while other
+  // families collect (disk metrics wait on I/O), requests go on observing, and a count taken
+  // before buckets read later would be a histogram that Prometheus refuses (fewer observations
+  // than its buckets hold) or that is short of them.
+  const collected = await Promise.all(metrics.map(async (metric): Promise<Collected | undefined> => {
     if (isProtobufRendering(metric)) return undefined
     try {
-      return await metric.get()
+      const object = await metric.get()
+      return { object, natives: hasNativeHistograms(metric) ? nativeBySeries(metric.nativeHistograms()) : undefined }
     } catch (error) {
       onCollectError(metric.name, error)
       return undefined
@@ -38,10 +44,8 @@ export async function renderProtobuf (
       metric.renderProtobuf(out)
       continue
     }
-    const object = collected[i]
-    if (object === undefined) continue
-    const natives = hasNativeHistograms(metric) ? nativeBySeries(metric.nativeHistograms()) : undefined
-    writeMetricObject(out, object, natives)
+    const entry = collected[i]
+    if (entry !== undefined) writeMetricObject(out, entry.object, entry.natives)
   }
   return out.finish()
 }
