@@ -2,7 +2,7 @@ import { test } from 'tap'
 import Fastify from 'fastify'
 import metrics, { type NativeHistogramSeries, type NativeHistogramSource } from '../src/index.js'
 import { startOtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { readMetricsRequest } from './otlp-metrics-reader.js'
+import { readMetricsRequest } from '../../../test-support/otlp-metrics.js'
 import { waitFor } from '../../../test-support/wait-for.js'
 
 /** A registry metric that offers native histograms, built by hand as the interface asks. */

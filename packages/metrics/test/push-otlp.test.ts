@@ -5,7 +5,7 @@ import metrics from '../src/index.js'
 import { startOtlpReceiver } from '../../../test-support/otlp-receiver.js'
 import { startOtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
-import { type ReadMetric, type ReadRequest, readMetricsRequest } from './otlp-metrics-reader.js'
+import { type ReadMetric, type ReadRequest, readMetricsRequest } from '../../../test-support/otlp-metrics.js'
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const SPAN = '00f067aa0ba902b7'

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { waitFor } from '../../../test-support/wait-for.js'
 import { fixture, startChildApp } from './child-app.js'
-import { receivedSpans, SPAN_KIND, startTraceReceiver } from './otlp.js'
+import { receivedSpans, SPAN_KIND, startTraceReceiver } from '../../../test-support/otlp-traces.js'
 
 const REQUESTS = 12
 

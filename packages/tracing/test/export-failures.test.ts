@@ -7,8 +7,8 @@ import tracing, { createLogger, initTracing, type SelfMetricFamily, type Tracing
 import { startOtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
 import { freePort } from '../../../test-support/free-port.js'
 import { LogLines } from './helpers.js'
-import { decodeLogsExport, startLogsReceiver } from './otlp-logs.js'
-import { startTraceReceiver } from './otlp.js'
+import { decodeLogsExport, startLogsReceiver } from '../../../test-support/otlp-logs.js'
+import { startTraceReceiver } from '../../../test-support/otlp-traces.js'
 
 /** The series of one self-metric family, as `labels → value` ("otlp_http_span_exporter" or "…|503"). */
 function series (sdk: TracingSdk, name: SelfMetricFamily['name']): Record<string, number> {

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { GEN_AI, initTracing, setGenAiResponse, setGenAiUsage, withAgentSpan, withChatSpan, withToolSpan } from '../src/index.js'
 import { waitFor } from '../../../test-support/wait-for.js'
-import { receivedSpans, SPAN_KIND, STATUS_CODE, startTraceReceiver, type WireSpan } from './otlp.js'
+import { receivedSpans, SPAN_KIND, STATUS_CODE, startTraceReceiver, type WireSpan } from '../../../test-support/otlp-traces.js'
 
 // First, with no SDK at all: the helpers go through the OpenTelemetry API, whose tracer is then
 // a no-op, and the wrapped work runs as it would without them.

@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api'
 import Fastify from 'fastify'
 import tracing, { initTracing } from '../src/index.js'
 import { waitFor } from '../../../test-support/wait-for.js'
-import { receivedSpans, SPAN_KIND, STATUS_CODE, startTraceReceiver } from './otlp.js'
+import { receivedSpans, SPAN_KIND, STATUS_CODE, startTraceReceiver } from '../../../test-support/otlp-traces.js'
 import { TRACE_ID, TRACEPARENT } from './helpers.js'
 
 test('spans reach a real OTLP/HTTP receiver as protobuf, with resource, attributes, errors and headers', async (t) => {

@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import tracing, { initTracing, resolveSdkConfig } from '../src/index.js'
 import { startOtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
-import { decodeTraceExport, SPAN_KIND, type WireSpan } from './otlp.js'
+import { decodeTraceExport, SPAN_KIND, type WireSpan } from '../../../test-support/otlp-traces.js'
 import { TRACE_ID, TRACEPARENT } from './helpers.js'
 
 test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: server spans reach a real OTLP/gRPC receiver, headers as metadata', async (t) => {

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import tracing, { createLogger, initTracing, loggerOptions, resolveSdkConfig } from '../src/index.js'
 import { waitFor } from '../../../test-support/wait-for.js'
 import { LogLines, TRACEPARENT, TRACE_ID } from './helpers.js'
-import { receivedRecords, SEVERITY, startGrpcLogsReceiver, startLogsReceiver, type WireLogRecord } from './otlp-logs.js'
+import { receivedRecords, SEVERITY, startGrpcLogsReceiver, startLogsReceiver, type WireLogRecord } from '../../../test-support/otlp-logs.js'
 
 test('OTEL_LOGS_EXPORTER=otlp: request log lines reach a real OTLP/HTTP receiver with trace context, severity, attributes, resource and redaction; stdout keeps them', async (t) => {
   const receiver = await startLogsReceiver()

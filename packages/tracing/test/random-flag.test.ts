@@ -9,7 +9,7 @@ import tracing, { initTracing, type InstrumentationOptions } from '../src/index.
 import { startReceiver } from '../../../test-support/http-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
 import { LogLines, PARENT_ID, TRACE_ID } from './helpers.js'
-import { receivedSpans, SPAN_KIND, startTraceReceiver, type WireSpan } from './otlp.js'
+import { receivedSpans, SPAN_KIND, startTraceReceiver, type WireSpan } from '../../../test-support/otlp-traces.js'
 
 type Client = 'fetch' | 'http'
 

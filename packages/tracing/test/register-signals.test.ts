@@ -2,8 +2,8 @@ import { test } from 'tap'
 import { startOtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
 import { fixture, startChildApp } from './child-app.js'
-import { decodeTraceExport, type WireSpan } from './otlp.js'
-import { decodeLogsExport, SEVERITY, type WireLogRecord } from './otlp-logs.js'
+import { decodeTraceExport, type WireSpan } from '../../../test-support/otlp-traces.js'
+import { decodeLogsExport, SEVERITY, type WireLogRecord } from '../../../test-support/otlp-logs.js'
 
 test('the preload, from the environment alone: spans and log records over OTLP/gRPC, with one trace between them', async (t) => {
   const receiver = await startOtlpGrpcReceiver<WireSpan[] | WireLogRecord[]>(['traces', 'logs'],

@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net'
 import { waitFor } from '../../../test-support/wait-for.js'
 import { fixture, runScript, startChildApp } from './child-app.js'
 import { signal } from './helpers.js'
-import { receivedSpans, SPAN_KIND, startTraceReceiver } from './otlp.js'
+import { receivedSpans, SPAN_KIND, startTraceReceiver } from '../../../test-support/otlp-traces.js'
 
 test('node --import @obs/tracing/register: a CommonJS app is traced from the environment, client calls included', async (t) => {
   const receiver = await startTraceReceiver()

@@ -1,7 +1,7 @@
 // ExportMetricsServiceRequest read from the wire by opentelemetry-proto's field numbers, with the
 // test-support reader: apart from the encoder under test.
-import { all, bytes, double, fixed64, last, message, string, varint, type WireMessage, type WireValue } from '../../../test-support/protobuf-wire.js'
-import { attributes, hex, resourceAttributes, scopeName } from '../../../test-support/otlp-common.js'
+import { all, bytes, double, fixed64, last, message, string, varint, type WireMessage, type WireValue } from './protobuf-wire.js'
+import { attributes, hex, resourceAttributes, scopeName } from './otlp-common.js'
 
 export interface ReadExemplar { traceId?: string, spanId?: string, value?: number, attributes: Record<string, unknown>, time?: bigint }
 export interface ReadBuckets { offset: number, counts: number[] }

@@ -1,9 +1,9 @@
 // The envelope every OTLP export request shares, read by the field numbers of opentelemetry-proto:
 // Export{Trace,Logs}ServiceRequest 1 → Resource{Spans,Logs} (resource 1, Scope{Spans,Logs} 2 →
 // (scope 1, items 2)).
-import { startOtlpReceiver, type OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { resourceAttributes, scopeName } from '../../../test-support/otlp-common.js'
-import { all, last, message, readMessage, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js'
+import { resourceAttributes, scopeName } from './otlp-common.js'
+import { all, last, message, readMessage, type WireMessage } from './protobuf-wire.js'
 
 /** Every item (span, log record) of one export request, decoded with its resource and scope. */
 export function decodeEnvelope<T> (body: Buffer, item: (raw: WireMessage, resource: Record<string, unknown>, scope: string) => T): T[] {

@@ -1,10 +1,10 @@
 // Decodes OTLP log exports (collector/logs/v1 ExportLogsServiceRequest, whose field 1 is that of
 // logs/v1 LogsData) by the field numbers of opentelemetry-proto, with the test-support wire
 // reader, apart from the encoder under test.
-import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
-import type { OtlpExport, OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { anyValue, attributes, hex } from '../../../test-support/otlp-common.js'
-import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './otlp-grpc-receiver.js'
+import type { OtlpExport, OtlpReceiver } from './otlp-receiver.js'
+import { anyValue, attributes, hex } from './otlp-common.js'
+import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from './protobuf-wire.js'
 import { decodeEnvelope, startProtobufReceiver } from './otlp-envelope.js'
 
 /** A log record as decoded from the wire, ids in hex and attributes as a plain object. */

@@ -2,9 +2,9 @@
 // (collector/trace/v1, trace/v1, common/v1, resource/v1). @opentelemetry/otlp-transformer no
 // longer ships the generated protobufjs module these tests decoded with (0.216 was the last
 // with the trace messages), so the wire format is read here, apart from the encoder under test.
-import type { OtlpReceiver } from '../../../test-support/otlp-receiver.js'
-import { attributes, hex } from '../../../test-support/otlp-common.js'
-import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import type { OtlpReceiver } from './otlp-receiver.js'
+import { attributes, hex } from './otlp-common.js'
+import { all, fixed32, fixed64, last, message, string, varint, type WireMessage } from './protobuf-wire.js'
 import { decodeEnvelope, startProtobufReceiver } from './otlp-envelope.js'
 
 /** A span as decoded from the wire, with ids in hex and attributes as a plain object. */
