@@ -14,7 +14,7 @@ type ReadyFamily = { own: SelfRenderingMetric } | { collected: CollectedMetric }
  * A family whose collect function fails is left out and reported; the rest is still served.
  *
  * The text is written in slices of at most `sliceBudgetMs` each, handing the event loop back in
- * between: one UTF-8 buffer per slice is returned, in order.
+ * between. The exposition comes back as UTF-8 buffers, in order.
  */
 export async function renderRegistry (
   registry: Registry,
@@ -25,7 +25,10 @@ export async function renderRegistry (
 ): Promise<Buffer[]> {
   const families = await collectFamilies(registry, onCollectError)
   const labels = { ...registryDefaultLabels(registry), ...defaultLabels }
-  const chunks = await writeInSlices(textFamilies(families, format, labels), sliceBudgetMs)
+  // Each format is a generator of pieces per family (text, or bytes already encoded); the slices
+  // are the same for all.
+  const pieces = textFamilies(families, format, labels)
+  const chunks = await writeInSlices(pieces, sliceBudgetMs)
   if (format === 'openmetrics') chunks.push(Buffer.from('# EOF\n'))
   return chunks
 }

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /** How long one slice of a scrape may hold the event loop before handing it back. */
-export const SLICE_BUDGET_MS = 4
+export const SLICE_BUDGET_MS = 2
 
 // Reading the clock costs more than writing a short line: look at it every so many pieces.
 const PIECES_PER_CHECK = 32
@@ -12,11 +12,13 @@ const PIECES_PER_CHECK = 32
 const CHUNK_BYTES = 64 * 1024
 
 /**
- * Writes text pieces as UTF-8 in slices of at most `budgetMs` of work each, handing the event loop
- * back (setImmediate, so that pending I/O runs) between slices: a scrape of 100,000 series then
- * never blocks the requests being served for more than a slice. Returns the buffers, in order.
+ * Writes pieces (text, as UTF-8, or bytes already encoded) in slices of at most `budgetMs` of work
+ * each, handing the event loop back (setImmediate, so that pending I/O runs) between slices: a
+ * scrape of 100,000 series then never blocks the requests being served for more than a slice.
+ * Returns the buffers, in order. Pieces are pulled lazily: a family's generator does its work
+ * inside the slices.
  */
-export async function writeInSlices (families: Iterable<Iterable<string>>, budgetMs = SLICE_BUDGET_MS): Promise<Buffer[]> {
+export async function writeInSlices (families: Iterable<Iterable<string | Uint8Array>>, budgetMs = SLICE_BUDGET_MS): Promise<Buffer[]> {
   const chunks: Buffer[] = []
   let buffer = Buffer.allocUnsafe(CHUNK_BYTES)
   let used = 0
@@ -25,12 +27,18 @@ export async function writeInSlices (families: Iterable<Iterable<string>>, budge
   for (const family of families) {
     for (const piece of family) {
       // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-      if (piece.length * 3 > buffer.length - used) {
+      const room = typeof piece === 'string' ? piece.length * 3 : piece.byteLength
+      if (room > buffer.length - used) {
         if (used > 0) chunks.push(buffer.subarray(0, used))
-        buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, piece.length * 3))
+        buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room))
         used = 0
       }
-      used += buffer.write(piece, used)
+      if (typeof piece === 'string') {
+        used += buffer.write(piece, used)
+      } else {
+        buffer.set(piece, used)
+        used += piece.byteLength
+      }
       if (++pieces % PIECES_PER_CHECK === 0 && performance.now() >= deadline) {
         await nextTurn()
         deadline = performance.now() + budgetMs
