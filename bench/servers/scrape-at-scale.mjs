@@ -1,7 +1,8 @@
 // One server per variant of the scrape-at-scale benchmark: `node scrape-at-scale.mjs <variant> <series>`.
 // The app holds about <series> series: half in a counter (one label set each), half in a histogram
 // (14 series per label set: 11 buckets, +Inf, _sum, _count), plus the request metrics of the
-// variant. It reports its event-loop delay (monitorEventLoopDelay, 1 ms resolution) on demand.
+// variant. It reports its event-loop delay (monitorEventLoopDelay, 1 ms resolution) and the most
+// main-thread CPU time between two turns of the loop on demand.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Fastify from 'fastify'
 import { serveBenchProtocol } from '../harness.mjs'
@@ -58,11 +59,26 @@ if (variant === '@obs/metrics') {
 app.get('/users/:id', async (request) => ({ id: request.params.id, name: 'Ada' }))
 await app.listen({ port: 0, host: '127.0.0.1' })
 
+// Wall time between turns of the loop counts the time this process waited for a core that other
+// processes held; the main thread's CPU time between two 1 ms ticks does not: it is the work
+// (garbage collection included) that held the loop.
 const delay = monitorEventLoopDelay({ resolution: 1 })
 delay.enable()
+const threadCpuMs = () => {
+  const { user, system } = process.threadCpuUsage()
+  return (user + system) / 1000
+}
+let lastCpu = threadCpuMs()
+let maxCpuBlockMs = 0
+setInterval(() => {
+  const cpu = threadCpuMs()
+  maxCpuBlockMs = Math.max(maxCpuBlockMs, cpu - lastCpu)
+  lastCpu = cpu
+}, 1).unref()
 process.on('message', (message) => {
   if (message.type !== 'loop-delay') return
-  process.send({ loopDelay: { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 } })
+  process.send({ loopDelay: { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6, maxCpuBlockMs } })
   delay.reset()
+  maxCpuBlockMs = 0
 })
 serveBenchProtocol(app.server.address().port)
