@@ -41,6 +41,8 @@ export async function startServer (script, args = [], nodeArgs = []) {
     memory: async () => (await ask('memory')).memory,
     /** Server-side probe times since the last call, when it answers `probe-times`. */
     probeTimes: async () => (await ask('probe-times')).probeTimes,
+    /** The server's event-loop delay since the last call, when it answers `loop-delay` (see servers/scrape-at-scale.mjs). */
+    loopDelay: async () => (await ask('loop-delay')).loopDelay,
     stop: async () => {
       child.kill('SIGTERM')
       if (child.exitCode === null) await once(child, 'exit')

@@ -113,13 +113,18 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     app.log.warn({ err: error, metric }, '@obs/metrics: collecting a metric failed; it is left out of this scrape')
   }
   if (o.push !== undefined) startPush(app, o.push, { registry, prefix, defaultLabels: o.defaultLabels, onCollectError })
-  const render = async (accept?: string | string[]): Promise<Exposition> => {
+  /** The text exposition as UTF-8, written in slices that hand the event loop back in between. */
+  const renderBytes = async (accept?: string | string[]): Promise<{ contentType: string, body: Buffer }> => {
     const format = negotiateFormat(accept, { protobuf: false })
-    const body = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
-    return { contentType: CONTENT_TYPE[format], body }
+    const chunks = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
+    return { contentType: CONTENT_TYPE[format], body: Buffer.concat(chunks) }
+  }
+  const render = async (accept?: string | string[]): Promise<Exposition> => {
+    const { contentType, body } = await renderBytes(accept)
+    return { contentType, body: body.toString('utf8') }
   }
   const scrape = async (accept?: string | string[]): Promise<Scrape> => {
-    if (negotiateFormat(accept) !== 'protobuf') return await render(accept)
+    if (negotiateFormat(accept) !== 'protobuf') return await renderBytes(accept)
     return { contentType: CONTENT_TYPE.protobuf, body: await renderProtobuf(registry, o.defaultLabels, onCollectError) }
   }
 

@@ -10,11 +10,12 @@ import { counterSampleName, familyHeader, histogramLines, type HistogramData, re
  * builds label objects). Anything else in the registry is a plain @prometheus-io/client metric.
  */
 export interface SelfRenderingMetric {
-  renderExposition (format: ExpositionFormat, defaultLabels: string): string
+  /** The family's text, a series at a time, so that a long family can be written in slices. */
+  exposition (format: ExpositionFormat, defaultLabels: string): Iterable<string>
 }
 
 export function isSelfRendering (metric: object): metric is SelfRenderingMetric {
-  return typeof (metric as Partial<SelfRenderingMetric>).renderExposition === 'function'
+  return typeof (metric as Partial<SelfRenderingMetric>).exposition === 'function'
 }
 
 /** A family that writes itself in the protobuf format from its own state. */
@@ -30,8 +31,8 @@ export interface FamilySpec {
   readonly name: string
   readonly help: string
   readonly type: 'counter' | 'gauge' | 'histogram'
-  /** Sample lines only; `defaults` are the rendered default-label pairs. */
-  samples (format: ExpositionFormat, defaults: string): string
+  /** Sample lines only, a series at a time; `defaults` are the rendered default-label pairs. */
+  samples (format: ExpositionFormat, defaults: string): Iterable<string>
   /** The same samples as the client's value objects, for `registry.getMetricsAsJSON()` and friends. */
   values (): SampleValue[]
   /** A histogram family's series as data, exemplars included, for readers other than the text (OTLP push). */
@@ -51,7 +52,7 @@ export interface HistogramSeries {
 
 /**
  * A metric family that lives in an @prometheus-io/client registry but keeps its own state. Our
- * exposition calls `renderExposition`; the client's own `registry.metrics()` and
+ * exposition calls `exposition`; the client's own `registry.metrics()` and
  * `getMetricsAsJSON()` call `get()`, so the family also works in a registry that someone else
  * renders.
  */
@@ -70,8 +71,9 @@ export class SelfRenderedFamily implements SelfRenderingMetric, ProtobufRenderin
     if (spec.nativeHistograms !== undefined) this.nativeHistograms = spec.nativeHistograms
   }
 
-  renderExposition (format: ExpositionFormat, defaults: string): string {
-    return familyHeader(this.name, this.type, this.help, format) + this.spec.samples(format, defaults)
+  * exposition (format: ExpositionFormat, defaults: string): Iterable<string> {
+    yield familyHeader(this.name, this.type, this.help, format)
+    yield * this.spec.samples(format, defaults)
   }
 
   renderProtobuf (out: ProtobufExposition): void {
@@ -107,11 +109,9 @@ export function scalarFamily<R extends Row> (
     name,
     help,
     type,
-    samples: (format, defaults) => {
+    samples: function * (format, defaults) {
       const sample = type === 'counter' ? counterSampleName(name, format) : name
-      let out = ''
-      for (const row of rows()) out += sampleLine(sample, row.pairs, defaults, value(row))
-      return out
+      for (const row of rows()) yield sampleLine(sample, row.pairs, defaults, value(row))
     },
     values: () => rows().map((row) => ({ labels: row.labels, value: value(row) })),
     protobuf: (out) => {
@@ -139,10 +139,8 @@ export function histogramFamily<R extends Row> (
     name,
     help,
     type: 'histogram',
-    samples: (format, defaults) => {
-      let out = ''
-      for (const row of rows()) out += histogramLines(name, pick(row), row.pairs, defaults, les, format)
-      return out
+    samples: function * (format, defaults) {
+      for (const row of rows()) yield histogramLines(name, pick(row), row.pairs, defaults, les, format)
     },
     values: () => {
       const out: SampleValue[] = []

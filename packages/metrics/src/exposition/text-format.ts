@@ -174,23 +174,28 @@ export interface MetricObject {
   values: Array<{ value: number, labels?: MetricValue<string>['labels'], metricName?: string }>
 }
 
-/** Renders one client metric object (counter, gauge, histogram, summary) in either format. */
-export function metricObjectLines (
-  metric: MetricObject,
+/**
+ * The label pairs of one client value object. The client puts `le` and `quantile` first; they
+ * read better last, as in our own families.
+ */
+export function valuePairs (labels: MetricValue<string>['labels'] | undefined, defaultLabels: Readonly<Record<string, string>>): string {
+  if (labels === undefined) return ''
+  if (!('le' in labels) && !('quantile' in labels)) return labelPairs(labels, defaultLabels)
+  const { le, quantile, ...rest } = labels as Record<string, string | number | undefined>
+  return labelPairs({ ...rest, le, quantile }, defaultLabels)
+}
+
+/** One sample line of a client metric object (counter, gauge, histogram, summary), in either format. */
+export function valueLine (
+  metric: Pick<MetricObject, 'name' | 'type'>,
+  value: MetricObject['values'][number],
   format: ExpositionFormat,
   defaultLabels: Readonly<Record<string, string>>,
   defaults: string
 ): string {
-  let out = familyHeader(metric.name, metric.type, metric.help, format)
-  const isCounter = metric.type === 'counter'
-  for (const value of metric.values) {
-    const sampleName = value.metricName ?? metric.name
-    const name = isCounter ? counterSampleName(sampleName, format) : sampleName
-    // The client puts `le` and `quantile` first; they read better last, as in our own families.
-    const { le, quantile, ...labels } = (value.labels ?? {}) as Record<string, string | number | undefined>
-    out += sampleLine(name, labelPairs({ ...labels, le, quantile }, defaultLabels), defaults, value.value)
-  }
-  return out
+  const sampleName = value.metricName ?? metric.name
+  const name = metric.type === 'counter' ? counterSampleName(sampleName, format) : sampleName
+  return sampleLine(name, valuePairs(value.labels, defaultLabels), defaults, value.value)
 }
 
 /** The client keeps the registry's default labels private; they are part of what we expose. */
