@@ -4,7 +4,7 @@ import { DEFAULT_DURATION_BUCKETS, DEFAULT_SIZE_BUCKETS, validateBuckets } from 
 import { resolveDiskPaths } from './app/disk-metrics.js'
 import { InvalidOptionError, ReservedLabelError } from './errors.js'
 import { assertLabelName, assertMetricName } from './names.js'
-import { type PushOptions, type ResolvedPush, resolvePush } from './push/index.js'
+import { assertResource, type PushOptions, type ResolvedPush, resolvePush } from './push/index.js'
 import { type NativeHistogramSetting, resolveNativeHistogramOptions, type ResolvedNativeHistogramOptions } from './native/options.js'
 
 /** Who may read the metrics routes: a bearer token, or a function of the request. */
@@ -48,6 +48,12 @@ export interface MetricsPluginOptions {
   diskPaths?: string[]
   /** Push the same metrics to OTLP, StatsD or the console on an interval (see the README's Push section). */
   push?: PushOptions | false
+  /**
+   * OpenTelemetry resource attributes of what is pushed (`service.name`,
+   * `deployment.environment.name`, …), under `push.serviceName` and `push.resource`; they win
+   * over `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`. @obs/setup passes its service here.
+   */
+  resource?: Record<string, string | number | boolean>
 }
 
 export interface ResolvedOptions {
@@ -111,7 +117,8 @@ const OPTION_NAMES: Record<keyof MetricsPluginOptions, true> = {
   auth: true,
   summaryWindowSeconds: true,
   diskPaths: true,
-  push: true
+  push: true,
+  resource: true
 }
 
 /** Labels of the request metrics: a default label of the same name would shadow them. */
@@ -149,8 +156,13 @@ export function resolveOptions (options: MetricsPluginOptions): ResolvedOptions 
     exclude: resolveExclude('exclude', o.exclude, InvalidOptionError),
     auth: resolveRouteAuth('auth', o.auth, InvalidOptionError),
     diskPaths: resolveDiskPaths(o.diskPaths),
-    push: resolvePush(options.push)
+    push: resolvePush(options.push, process.env, resource(options.resource))
   }
+}
+
+function resource (value: unknown): Record<string, string | number | boolean> {
+  assertResource(value, 'resource')
+  return { ...value as Record<string, string | number | boolean> | undefined }
 }
 
 function resolveDefaultLabels (labels: unknown): Record<string, string> {

@@ -141,3 +141,18 @@ test('delta temporality sends what changed since the previous push', async (t) =
   t.equal(values.reduce((a, b) => a! + b!, 0), 7, 'the deltas add up to the total')
   t.ok(values.every((v) => v === 0 || v === 5 || v === 2), `each push holds a change: ${values.join(', ')}`)
 })
+
+test('the plugin\'s resource option: under push.serviceName and push.resource, over the variables; bad values are coded errors', async (t) => {
+  const receiver = await startOtlpReceiver((body) => readMetricsRequest(body))
+  t.teardown(() => receiver.close())
+  const app = Fastify()
+  await app.register(metrics, {
+    processMetrics: false,
+    resource: { 'service.name': 'from-plugin', 'service.namespace': 'shop', 'deployment.environment.name': 'prod' },
+    push: { intervalMs: 60_000, resource: { 'deployment.environment.name': 'from-push' }, otlp: { endpoint: `${receiver.url}/v1/metrics` } }
+  })
+  await app.ready()
+  await app.close()
+  t.match(receiver.exports.at(-1)!.decoded.resource, { 'service.name': 'from-plugin', 'service.namespace': 'shop', 'deployment.environment.name': 'from-push' })
+  await t.rejects(Fastify().register(metrics, { resource: { tags: ['a'] } as never }).ready(), { code: 'OBS_METRICS_INVALID_OPTION', message: /"resource": expected an object of string, number or boolean values/ })
+})

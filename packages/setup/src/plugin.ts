@@ -53,7 +53,9 @@ const obsSetup: FastifyPluginAsync<SetupOptions> = async function obsSetup (app:
   if (o.metrics === false) skipped.metrics = 'off'
   else {
     const labels = { service: o.serviceName, ...(o.environment === undefined ? {} : { environment: o.environment }) }
-    await app.register(metrics, { ...o.metrics, defaultLabels: { ...labels, ...o.metrics.defaultLabels } })
+    // The same service on pushed metrics as on spans and logs.
+    const resource = { 'service.name': o.serviceName, ...(o.environment === undefined ? {} : { 'deployment.environment.name': o.environment }) }
+    await app.register(metrics, { ...o.metrics, defaultLabels: { ...labels, ...o.metrics.defaultLabels }, resource: { ...resource, ...o.metrics.resource } })
     registered.push('metrics')
   }
   if (o.tracing === false) skipped.tracing = 'off'

@@ -2,6 +2,8 @@ import { test } from 'tap'
 import Fastify from 'fastify'
 import setup from '../src/index.js'
 import { samples } from '../../../test-support/exposition.js'
+import { readMetricsRequest } from '../../../test-support/otlp-metrics.js'
+import { startOtlpReceiver } from '../../../test-support/otlp-receiver.js'
 
 test('one call: metrics, tracing, health and alerts, with the service name and environment on every metric', async (t) => {
   const app = Fastify()
@@ -63,4 +65,20 @@ test('false leaves a part out', async (t) => {
   t.notOk(app.hasDecorator('metrics'))
   t.equal((await app.inject('/metrics')).statusCode, 404)
   t.equal((await app.inject('/health/live')).statusCode, 404)
+})
+
+test('pushed metrics carry the service and environment of the setup, as spans and logs do', async (t) => {
+  const receiver = await startOtlpReceiver((body) => readMetricsRequest(body))
+  t.teardown(() => receiver.close())
+  const app = Fastify()
+  await app.register(setup, {
+    serviceName: 'checkout',
+    environment: 'staging',
+    tracingSdk: false,
+    metrics: { push: { intervalMs: 60_000, otlp: { endpoint: `${receiver.url}/v1/metrics` } }, resource: { 'service.namespace': 'shop' } }
+  })
+  await app.ready()
+  await app.close() // the last push
+  const { resource } = receiver.exports.at(-1)!.decoded
+  t.match(resource, { 'service.name': 'checkout', 'deployment.environment.name': 'staging', 'service.namespace': 'shop' })
 })

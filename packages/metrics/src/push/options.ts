@@ -38,12 +38,25 @@ function exportersFromEnv (env: Env): SinkName[] | undefined {
   return names.filter((name): name is SinkName => name === 'otlp' || name === 'console')
 }
 
+/** Resource attributes as options take them: an object of string, number or boolean values. */
+export function assertResource (value: unknown, name: string): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value) ||
+      !Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v)))) {
+    throw new InvalidOptionError(name, 'expected an object of string, number or boolean values')
+  }
+}
+
 /**
  * The `push` option over `OTEL_*` variables. Without the option, push is on only when
  * `OTEL_METRICS_EXPORTER` asks for a sink; `push: false` turns it off whatever the variables say.
  * Options given in code are validated strictly (coded errors); bad variables are warned about.
  */
-export function resolvePush (option: PushOptions | false | undefined, env: Env = process.env): ResolvedPush | undefined {
+export function resolvePush (
+  option: PushOptions | false | undefined,
+  env: Env = process.env,
+  /** The plugin's `resource`: under the push's own `serviceName` and `resource`. */
+  baseResource: Readonly<Record<string, ResourceValue>> = {}
+): ResolvedPush | undefined {
   if (option === false) return undefined
   const o: PushOptions = option ?? {}
   if (option !== undefined && (option === null || typeof option !== 'object' || Array.isArray(option))) {
@@ -56,11 +69,7 @@ export function resolvePush (option: PushOptions | false | undefined, env: Env =
   if (o.serviceName !== undefined && (typeof o.serviceName !== 'string' || o.serviceName.trim() === '')) {
     throw new InvalidOptionError('push.serviceName', 'expected a non-empty string')
   }
-  const resource = o.resource as unknown
-  if (resource !== undefined && (resource === null || typeof resource !== 'object' || Array.isArray(resource) ||
-      !Object.values(resource).every((v) => ['string', 'number', 'boolean'].includes(typeof v)))) {
-    throw new InvalidOptionError('push.resource', 'expected an object of string, number or boolean values')
-  }
+  assertResource(o.resource, 'push.resource')
 
   const inCode = (Object.keys(SINKS) as SinkName[]).filter((name) => o[name] !== undefined)
   const names = inCode.length > 0
@@ -71,7 +80,7 @@ export function resolvePush (option: PushOptions | false | undefined, env: Env =
   const settings: PushSettings = {
     intervalMs: o.intervalMs ?? readIntegerEnv(env, 'OTEL_METRIC_EXPORT_INTERVAL', 1, ENV_CODE) ?? 60_000,
     timeoutMs: o.timeoutMs ?? readIntegerEnv(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 1, ENV_CODE) ?? 30_000,
-    resource: Object.freeze(resolveResourceAttributes({ serviceName: o.serviceName, resource: o.resource }, env, ENV_CODE))
+    resource: Object.freeze(resolveResourceAttributes({ serviceName: o.serviceName, resource: { ...baseResource, ...o.resource } }, env, ENV_CODE))
   }
   const sinks = [...new Set(names)].map((name): ResolvedSink => {
     const given = o[name] ?? true
