@@ -154,5 +154,5 @@ test('the plugin\'s resource option: under push.serviceName and push.resource, o
   await app.ready()
   await app.close()
   t.match(receiver.exports.at(-1)!.decoded.resource, { 'service.name': 'from-plugin', 'service.namespace': 'shop', 'deployment.environment.name': 'from-push' })
-  await t.rejects(Fastify().register(metrics, { resource: { tags: ['a'] } as never }).ready(), { code: 'OBS_METRICS_INVALID_OPTION', message: /"resource": expected an object of string, number or boolean values/ })
+  await t.rejects(async () => { await Fastify().register(metrics, { resource: { tags: ['a'] } as never }) }, { code: 'OBS_METRICS_INVALID_OPTION', message: /"resource": expected an object of string, number or boolean values/ })
 })

@@ -22,7 +22,7 @@ async function setupWithoutConsole (t: Test): Promise<SetupModule> {
   const modules = join(root, 'node_modules')
   await cp(join(SETUP, 'dist'), join(modules, '@obs/setup/dist'), { recursive: true })
   await cp(join(SETUP, 'package.json'), join(modules, '@obs/setup/package.json'))
-  for (const dependency of ['@obs/metrics', '@obs/health', '@obs/tracing', '@obs/alerts', '@fastify/error', 'fastify-plugin', 'fastify', '@opentelemetry/api']) {
+  for (const dependency of ['@obs/core', '@obs/metrics', '@obs/health', '@obs/tracing', '@obs/alerts', '@fastify/error', 'fastify-plugin', 'fastify', '@opentelemetry/api']) {
     await mkdir(dirname(join(modules, dependency)), { recursive: true })
     await symlink(await realpath(join(SETUP, 'node_modules', dependency)), join(modules, dependency), 'dir')
   }
