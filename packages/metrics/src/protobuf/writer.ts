@@ -166,6 +166,13 @@ export class ProtobufWriter {
     this.at = this.starts.pop()!
   }
 
+  /** Empties the writer to write anew into the buffer it has grown (whatever `finish()` returned is overwritten). */
+  reset (): void {
+    this.at = 0
+    this.starts.length = 0
+    this.lengths.length = 0
+  }
+
   /** Bytes written so far. */
   get position (): number {
     return this.at

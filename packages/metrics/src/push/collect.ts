@@ -59,7 +59,7 @@ async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) =>
         points.push({
           labels: merge(labels),
           bounds: data.bounds,
-          counts: Array.from(data.counts),
+          counts: copyOf(data.counts),
           sum: data.sum,
           count: data.count,
           exemplars: data.exemplars === undefined ? undefined : [...data.exemplars]
@@ -88,14 +88,33 @@ function fromClientFamily (family: ClientFamily, merge: (labels: Labels) => Labe
   }
 }
 
-function stringLabels (labels: SampleValue['labels'] | undefined, without?: string): Record<string, string> {
+/** A plain array (Array.from walks a typed array through its iterator, far slower). */
+function copyOf (values: ArrayLike<number>): number[] {
+  const out = new Array<number>(values.length)
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!
+  return out
+}
+
+/**
+ * The labels as strings. Labels that already are (the usual case) are kept as the same object, so
+ * that a series keeps its key from push to push (SeriesKeys) and nothing is copied.
+ */
+function stringLabels (labels: SampleValue['labels'] | undefined, without?: string): Labels {
+  if (labels === undefined) return {}
+  if (allStrings(labels, without)) return labels as Labels
   const out: Record<string, string> = {}
-  if (labels === undefined) return out
   for (const name in labels) {
     const value = labels[name]
     if (name !== without && value !== undefined) out[name] = String(value)
   }
   return out
+}
+
+function allStrings (labels: NonNullable<SampleValue['labels']>, without: string | undefined): boolean {
+  for (const name in labels) {
+    if (name === without || typeof labels[name] !== 'string') return false
+  }
+  return true
 }
 
 function exemplarOf (exemplar: ClientExemplar | null | undefined): Exemplar | undefined {
@@ -104,7 +123,7 @@ function exemplarOf (exemplar: ClientExemplar | null | undefined): Exemplar | un
 }
 
 interface HistogramBuilder {
-  labels: Record<string, string>
+  labels: Labels
   bounds: number[]
   cumulative: number[]
   exemplars: Array<Exemplar | undefined>
@@ -143,7 +162,7 @@ function histogramPoints (family: ClientFamily, merge: (labels: Labels) => Label
 }
 
 function summaryPoints (family: ClientFamily, merge: (labels: Labels) => Labels): SummaryPoint[] {
-  const series = new Map<string, { labels: Record<string, string>, sum: number, count: number, quantiles: Array<[number, number]> }>()
+  const series = new Map<string, { labels: Labels, sum: number, count: number, quantiles: Array<[number, number]> }>()
   for (const value of family.values) {
     const labels = stringLabels(value.labels, 'quantile')
     const key = seriesKey(labels)

@@ -66,3 +66,20 @@ export function seriesKey (labels: Labels): string {
   for (const name in labels) key += `${name}\u0000${labels[name]!}\u0001`
   return key
 }
+
+/**
+ * Series keys (family name and labels) that outlive one push: a label set that stays the same
+ * object from push to push (the request families' rows, a client metric's stored labels) gets the
+ * same key string back, whose hash V8 keeps, so the sinks' lookups by key cost no hashing.
+ */
+export class SeriesKeys {
+  private readonly byFamily = new Map<string, WeakMap<Labels, string>>()
+
+  of (family: string, labels: Labels): string {
+    let keys = this.byFamily.get(family)
+    if (keys === undefined) this.byFamily.set(family, keys = new WeakMap())
+    let key = keys.get(labels)
+    if (key === undefined) keys.set(labels, key = `${family}\u0000${seriesKey(labels)}`)
+    return key
+  }
+}

@@ -1,3 +1,5 @@
+import { SeriesKeys } from './families.js'
+
 /** OTLP's aggregation temporality: totals since a start time, or the change since the last push. */
 export type Temporality = 'cumulative' | 'delta'
 
@@ -21,6 +23,8 @@ export interface Tracked<T> {
  */
 export class SeriesMemory<T> {
   private readonly entries = new Map<string, Entry<T>>()
+  /** The keys `track` takes, made once per series. */
+  readonly keys = new SeriesKeys()
   private generation = 0
   private previousMs: number
 

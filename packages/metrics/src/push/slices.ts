@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 export class Slicer {
   private sliceStart = performance.now()
 
-  constructor (private readonly budgetMs: number = 4) {}
+  constructor (private readonly budgetMs: number = 2) {}
 
   due (): boolean {
     return performance.now() - this.sliceStart >= this.budgetMs

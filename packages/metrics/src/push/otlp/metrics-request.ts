@@ -6,10 +6,10 @@ import type { Exemplar } from '../../exposition/text-format.js'
 import { isCounterReset, subtractHistograms } from '../../native/arithmetic.js'
 import type { NativeHistogramSnapshot } from '../../native/snapshot.js'
 import { counterWentDown, histogramDelta, histogramWentDown } from '../deltas.js'
-import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from '../families.js'
+import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, type SummaryPoint } from '../families.js'
 import type { SeriesMemory, Temporality } from '../series-memory.js'
 import type { Slicer } from '../slices.js'
-import { ProtobufWriter } from '../../protobuf/writer.js'
+import type { ProtobufWriter } from '../../protobuf/writer.js'
 
 const TEMPORALITY = { delta: 1, cumulative: 2 } as const
 
@@ -28,14 +28,19 @@ export interface EncodedRequest {
 const TRACE_ID = /^[0-9a-f]{32}$/i
 const SPAN_ID = /^[0-9a-f]{16}$/i
 
-/** Encodes one push; `memory` keeps start times and, for delta temporality, the previous values. */
+/**
+ * Encodes one push into `w` (emptied first; the sink reuses it from push to push, so that a
+ * request of megabytes is not regrown and copied every time); `memory` keeps start times and, for
+ * delta temporality, the previous values.
+ */
 export async function encodeMetricsRequest (
   snapshot: PushSnapshot,
   memory: SeriesMemory<unknown>,
   options: MetricsRequestOptions,
-  slicer: Slicer
+  slicer: Slicer,
+  w: ProtobufWriter
 ): Promise<EncodedRequest> {
-  const w = new ProtobufWriter(64 * 1024)
+  w.reset()
   const time = nanosBytes(snapshot.timeMs)
   const starts = new Map<number, Uint8Array>()
   const startBytes = (ms: number): Uint8Array => {
@@ -63,7 +68,7 @@ export async function encodeMetricsRequest (
     w.begin(DATA_FIELD[family.kind]) // its data: Gauge 5, Sum 7, Histogram 9, ExponentialHistogram 10, Summary 11
     for (const point of family.points) {
       if (slicer.due()) await slicer.pause()
-      const key = `${family.name}\u0000${seriesKey(point.labels)}`
+      const key = memory.keys.of(family.name, point.labels)
       w.begin(1) // data_points
       switch (family.kind) {
         case 'gauge': numberPoint(w, point as ScalarPoint, undefined, (point as ScalarPoint).value, time); break
@@ -97,6 +102,8 @@ export async function encodeMetricsRequest (
       w.end()
       points++
     }
+    // Closing a message moves its body (a family holds megabytes): each close starts a slice.
+    if (slicer.due()) await slicer.pause()
     if (family.kind === 'counter') {
       w.uint(2, temporality)
       w.uint(3, 1) // is_monotonic
@@ -106,8 +113,11 @@ export async function encodeMetricsRequest (
     w.end() // its data
     w.end() // Metric
   }
+  if (slicer.due()) await slicer.pause()
   w.end() // ScopeMetrics
+  if (slicer.due()) await slicer.pause()
   w.end() // ResourceMetrics
+  if (slicer.due()) await slicer.pause()
   memory.endPush(snapshot.timeMs)
   return { bytes: w.finish(), points }
 }

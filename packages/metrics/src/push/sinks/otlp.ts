@@ -2,6 +2,7 @@ import { type Env, isHttpUrl, isIntegerAtLeast, readEnv, readIntegerEnv, readPai
 import { InvalidOptionError } from '../../errors.js'
 import { encodeMetricsRequest } from '../otlp/metrics-request.js'
 import { createOtlpTransport, type OtlpProtocol } from '../otlp/transport.js'
+import { ProtobufWriter } from '../../protobuf/writer.js'
 import { SeriesMemory, type Temporality } from '../series-memory.js'
 import { ENV_CODE, type PushSettings, type SinkModule } from './types.js'
 
@@ -95,6 +96,9 @@ export const otlp: SinkModule<OtlpPushOptions, ResolvedOtlp> = {
     const transport = createOtlpTransport({ protocol: r.protocol, url: r.url, headers: r.headers, timeoutMs: r.timeoutMs, compression: r.compression })
     const memory = new SeriesMemory<unknown>(context.startMs)
     const target = new URL(r.url)
+    // The request's buffer, kept for the next push once a send is done with it (a send that failed
+    // or outlived a timeout may still hold it: the next push then takes a new one).
+    let spare: ProtobufWriter | undefined
     return {
       componentType: r.protocol === 'grpc' ? 'otlp_grpc_metric_exporter' : 'otlp_http_metric_exporter',
       // Origin and path only: a query string or user info may hold a credential.
@@ -102,9 +106,16 @@ export const otlp: SinkModule<OtlpPushOptions, ResolvedOtlp> = {
       intervalMs: r.intervalMs,
       timeoutMs: r.timeoutMs,
       async export (snapshot, slicer) {
-        const request = await encodeMetricsRequest(snapshot, memory, { resource: r.resource, scope: SCOPE, temporality: r.temporality }, slicer)
-        if (request.points === 0) return 0
+        const writer = spare ?? new ProtobufWriter(64 * 1024)
+        spare = undefined
+        const request = await encodeMetricsRequest(snapshot, memory, { resource: r.resource, scope: SCOPE, temporality: r.temporality }, slicer, writer)
+        if (request.points === 0) {
+          spare = writer
+          return 0
+        }
+        if (slicer.due()) await slicer.pause()
         await transport.send(request)
+        spare = writer
         return request.points
       },
       close: () => transport.shutdown()

@@ -3,7 +3,7 @@ import StatsD from 'hot-shots'
 import { InvalidOptionError } from '../../errors.js'
 import { formatValue } from '../../exposition/text-format.js'
 import { counterWentDown, histogramDelta, histogramWentDown } from '../deltas.js'
-import { type HistogramPoint, type Labels, seriesKey } from '../families.js'
+import type { HistogramPoint, Labels } from '../families.js'
 import { SeriesMemory } from '../series-memory.js'
 import type { SinkModule } from './types.js'
 
@@ -111,7 +111,7 @@ export const statsd: SinkModule<StatsdPushOptions, ResolvedStatsd> = {
           for (const point of family.points) {
             if (slicer.due()) await slicer.pause()
             points++
-            const key = `${name}\u0000${seriesKey(point.labels)}`
+            const key = memory.keys.of(name, point.labels)
             switch (family.kind) {
               case 'counter': count(name, counted(key, (point as { value: number }).value), point.labels); break
               case 'gauge': send.gauge(name, (point as { value: number }).value, point.labels); break
