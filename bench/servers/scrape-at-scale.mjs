@@ -2,7 +2,8 @@
 // The app holds about <series> series: half in a counter (one label set each), half in a histogram
 // (14 series per label set: 11 buckets, +Inf, _sum, _count), plus the request metrics of the
 // variant. It reports its event-loop delay (monitorEventLoopDelay, 1 ms resolution) and the most
-// main-thread CPU time between two turns of the loop on demand.
+// main-thread CPU time between two turns of the loop on demand. "@obs/metrics (protobuf)" is the
+// @obs/metrics app with native buckets beside the classic ones, for the protobuf scrape.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Fastify from 'fastify'
 import { serveBenchProtocol } from '../harness.mjs'
@@ -23,10 +24,11 @@ function fill ({ counter, histogram }) {
 const counterConfig = { name: 'jobs_total', help: 'Jobs done, by tenant and kind.', labelNames: ['tenant', 'kind'] }
 const histogramConfig = { name: 'job_duration_seconds', help: 'Job duration, by tenant and kind.', labelNames: ['tenant', 'kind'] }
 
-if (variant === '@obs/metrics') {
+if (variant === '@obs/metrics' || variant === '@obs/metrics (protobuf)') {
   const { default: metrics } = await import('@obs/metrics')
-  await app.register(metrics, { processMetrics: false, maxLabelSets: series })
-  fill({ counter: app.metrics.counter(counterConfig), histogram: app.metrics.histogram(histogramConfig) })
+  const native = variant !== '@obs/metrics'
+  await app.register(metrics, { processMetrics: false, maxLabelSets: series, nativeHistograms: native })
+  fill({ counter: app.metrics.counter(counterConfig), histogram: app.metrics.histogram({ ...histogramConfig, native }) })
 } else if (variant === 'fastify-metrics') {
   // Its documented way to add app metrics: the client it exposes, into the client's default registry.
   const { default: fastifyMetrics } = await import('fastify-metrics')

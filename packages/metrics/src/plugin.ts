@@ -8,10 +8,9 @@ import { OverflowCounter } from './app/cardinality.js'
 import { registerDiskMetrics } from './app/disk-metrics.js'
 import { overflowFamily } from './app/overflow-family.js'
 import { AlreadyRegisteredError, DuplicateMetricError, InvalidOptionError } from './errors.js'
-import { CONTENT_TYPE, negotiateFormat } from './exposition/negotiate.js'
+import { CONTENT_TYPE, type ExpositionFormat, negotiateFormat } from './exposition/negotiate.js'
 import { type MetricsPluginOptions, resolveOptions } from './options.js'
 import { renderRegistry } from './exposition/render-registry.js'
-import { renderProtobuf } from './exposition/render-protobuf.js'
 import { ResolutionReductions, resolutionReductionsFamily } from './native/resolution-reductions.js'
 import { registerProcessMetrics } from './app/process-metrics.js'
 import { requestFamilies } from './requests/families.js'
@@ -113,20 +112,16 @@ const obsMetrics: FastifyPluginAsync<MetricsPluginOptions> = async function obsM
     app.log.warn({ err: error, metric }, '@obs/metrics: collecting a metric failed; it is left out of this scrape')
   }
   if (o.push !== undefined) startPush(app, o.push, { registry, prefix, defaultLabels: o.defaultLabels, onCollectError })
-  /** The text exposition as UTF-8, written in slices that hand the event loop back in between. */
-  const renderBytes = async (accept?: string | string[]): Promise<{ contentType: string, body: Buffer }> => {
-    const format = negotiateFormat(accept, { protobuf: false })
+  /** The exposition in `format`, written in slices that hand the event loop back in between. */
+  const renderBytes = async (format: ExpositionFormat): Promise<{ contentType: string, body: Buffer }> => {
     const chunks = await renderRegistry(registry, format, o.defaultLabels, onCollectError)
     return { contentType: CONTENT_TYPE[format], body: Buffer.concat(chunks) }
   }
   const render = async (accept?: string | string[]): Promise<Exposition> => {
-    const { contentType, body } = await renderBytes(accept)
+    const { contentType, body } = await renderBytes(negotiateFormat(accept, { protobuf: false }))
     return { contentType, body: body.toString('utf8') }
   }
-  const scrape = async (accept?: string | string[]): Promise<Scrape> => {
-    if (negotiateFormat(accept) !== 'protobuf') return await renderBytes(accept)
-    return { contentType: CONTENT_TYPE.protobuf, body: await renderProtobuf(registry, o.defaultLabels, onCollectError) }
-  }
+  const scrape = async (accept?: string | string[]): Promise<Scrape> => await renderBytes(negotiateFormat(accept))
 
   const api: ObsMetrics = {
     ...appMetrics,

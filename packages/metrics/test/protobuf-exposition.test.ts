@@ -1,58 +1,13 @@
 import { test } from 'tap'
 import { Registry } from '@prometheus-io/client'
-import { all, double, fixed64, last, message, readMessage, string, varint, type WireMessage } from '../../../test-support/protobuf-wire.js'
+import { all, double, fixed64, last, message, string, varint } from '../../../test-support/protobuf-wire.js'
 import { buildApp } from './helpers.js'
+import { families, labelsOf, metricsOf, nativeBuckets, PROTOBUF, zigzag } from './protobuf-read.js'
 
-const PROTOBUF = 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited'
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 
 // metrics.proto (prometheus/client_model), by field number.
 const TYPE = { COUNTER: 0n, GAUGE: 1n, SUMMARY: 2n, HISTOGRAM: 4n }
-
-/** The length-delimited stream: a varint length, then a MetricFamily, again and again. */
-function families (bytes: Uint8Array): Map<string, WireMessage> {
-  const out = new Map<string, WireMessage>()
-  let at = 0
-  while (at < bytes.length) {
-    let length = 0
-    let shift = 0
-    for (;;) {
-      const byte = bytes[at++]!
-      length += (byte & 0x7f) * 2 ** shift
-      shift += 7
-      if ((byte & 0x80) === 0) break
-    }
-    const family = readMessage(bytes.subarray(at, at + length))
-    at += length
-    out.set(string(last(family, 1))!, family)
-  }
-  return out
-}
-
-const labelsOf = (metric: WireMessage, field = 1): Record<string, string> =>
-  Object.fromEntries(all(metric, field).map((pair) => [string(last(message(pair)!, 1))!, string(last(message(pair)!, 2))!]))
-const metricsOf = (family: WireMessage): WireMessage[] => all(family, 4).map((m) => message(m)!)
-const zigzag = (value: bigint): number => Number((value >> 1n) ^ -(value & 1n))
-
-/** The native buckets of a Histogram message as [index, count], from its spans (field) and deltas (field + 1). */
-function nativeBuckets (histogram: WireMessage, spanField: number): Array<[number, number]> {
-  const out: Array<[number, number]> = []
-  const deltas = all(histogram, spanField + 1).map((d) => zigzag(varint(d)!))
-  let index = 0
-  let count = 0
-  let d = 0
-  for (const raw of all(histogram, spanField)) {
-    const span = message(raw)!
-    index += zigzag(varint(last(span, 1)) ?? 0n)
-    const length = Number(varint(last(span, 2)) ?? 0n)
-    for (let i = 0; i < length; i++) {
-      count += deltas[d++]!
-      if (count !== 0) out.push([index, count])
-      index++
-    }
-  }
-  return out
-}
 
 // Prometheus's documented index: bucket i holds (2^((i-1)/2^s), 2^(i/2^s)].
 const docsIndex = (value: number, schema: number): number => Math.ceil(Math.log2(value) * 2 ** schema)

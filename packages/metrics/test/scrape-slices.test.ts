@@ -3,43 +3,9 @@ import { Summary } from '@prometheus-io/client'
 import type { FastifyInstance } from 'fastify'
 import { samples } from '../../../test-support/exposition.js'
 import { renderRegistry } from '../src/exposition/render-registry.js'
-import { buildApp, OPENMETRICS, scrape } from './helpers.js'
+import { bigApp, buildApp, OPENMETRICS, scrape, turnsDuring } from './helpers.js'
 
 const SERIES = 100_000
-
-/**
- * An app with about 100,000 series: 50,000 counter label sets, 3,572 histogram label sets of 14
- * series each, a summary and the request metrics, with values that differ from series to series.
- */
-async function bigApp (): Promise<FastifyInstance> {
-  const app = await buildApp({ maxLabelSets: SERIES, defaultLabels: { service: 'big' } })
-  const counter = app.metrics.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['tenant', 'kind'] })
-  const histogram = app.metrics.histogram({ name: 'job_seconds', help: 'Job duration.', labelNames: ['tenant'] })
-  for (let i = 0; i < SERIES / 2; i++) counter.inc({ tenant: `t${i}`, kind: i % 2 === 0 ? 'a' : 'b "quoted"' }, i + 1)
-  for (let i = 0; i < Math.round(SERIES / 28); i++) histogram.observe({ tenant: `t${i}` }, (i % 200) / 100)
-  const summary = app.metrics.summary({ name: 'payload_bytes', help: 'Payloads.', labelNames: ['tenant'], percentiles: [0.5] })
-  summary.observe({ tenant: 't1' }, 10)
-  app.get('/users/:id', async () => 'x')
-  for (let i = 0; i < 5; i++) await app.inject(`/users/${i}`)
-  return app
-}
-
-/** Counts the turns of the event loop (setImmediate callbacks) while `work` runs. */
-async function turnsDuring<T> (work: () => Promise<T>): Promise<{ result: T, turns: number }> {
-  let turns = 0
-  let running = true
-  const tick = (): void => {
-    if (!running) return
-    turns++
-    setImmediate(tick)
-  }
-  setImmediate(tick)
-  try {
-    return { result: await work(), turns }
-  } finally {
-    running = false
-  }
-}
 
 const render = async (app: FastifyInstance, format: 'prometheus' | 'openmetrics', budgetMs: number): Promise<string> =>
   Buffer.concat(await renderRegistry(app.metrics.registry, format, { service: 'big' }, () => {}, budgetMs)).toString('utf8')

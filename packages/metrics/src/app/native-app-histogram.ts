@@ -1,7 +1,8 @@
 import { Histogram, type HistogramConfiguration } from '@prometheus-io/client'
 import { NativeHistogram } from '../native/native-histogram.js'
 import type { ResolvedNativeHistogramOptions } from '../native/options.js'
-import type { NativeHistogramSeries, NativeHistogramSource } from '../native/snapshot.js'
+import type { NativeHistogramSeries, NativeHistogramSnapshot, NativeHistogramSource } from '../native/snapshot.js'
+import type { NativeSeriesReader } from '../exposition/client-protobuf.js'
 
 type Labels = Record<string, string | number>
 
@@ -15,7 +16,7 @@ interface NativeSeries {
  * set. Every way the client records a value (observe, startTimer, labels().observe) records it in
  * both, once the client has accepted it; remove, reset and zero apply to both.
  */
-export class NativeAppHistogram<T extends string = string> extends Histogram<T> implements NativeHistogramSource {
+export class NativeAppHistogram<T extends string = string> extends Histogram<T> implements NativeHistogramSource, NativeSeriesReader {
   private readonly natives = new Map<string, NativeSeries>()
   private readonly nativeOptions: ResolvedNativeHistogramOptions
   // Reductions of series since removed, so the count never goes down.
@@ -77,6 +78,11 @@ export class NativeAppHistogram<T extends string = string> extends Histogram<T> 
 
   nativeHistograms (): NativeHistogramSeries[] {
     return [...this.natives.values()].map((series) => ({ labels: series.labels, histogram: series.histogram.snapshot() }))
+  }
+
+  /** One series' native histogram now, by its labels: read in the same turn as its classic values, they agree. */
+  nativeHistogramOf (labels: Labels): NativeHistogramSnapshot | undefined {
+    return this.natives.get(this.keyOf(labels))?.histogram.snapshot()
   }
 
   /** Resolution halvings over every series, past and present. */

@@ -1,14 +1,11 @@
-import { Counter, Gauge, Histogram, type MetricValue } from '@prometheus-io/client'
+import { Counter, Gauge, Histogram } from '@prometheus-io/client'
+import { hasNativeHistograms } from '../native/snapshot.js'
+import {
+  histogramEntries, type HistogramEntry, type NativeSeriesReader, objectSeries, protobufType, readsNativeSeries, scalarEntries, type ScalarEntry
+} from './client-protobuf.js'
 import type { ExpositionFormat } from './negotiate.js'
+import type { ProtobufExposition } from './protobuf-format.js'
 import { escapeLabelValue, familyHeader, formatValue, type MetricObject, sampleLine, valueLine, valuePairs } from './text-format.js'
-
-type Labels = MetricValue<string>['labels']
-
-/** A counter's or gauge's entry in the client's label store: the value object `get()` returns. */
-interface ScalarEntry { value: number, labels: Labels }
-
-/** A histogram's entry in the client's label store: counts per upper bound, not cumulative. */
-interface HistogramEntry { labels: Labels, bucketValues: Record<number, number>, sum: number, count: number }
 
 /** The parts of an @prometheus-io/client counter, gauge or histogram that a scrape reads. */
 interface StoredMetric {
@@ -20,9 +17,11 @@ interface StoredMetric {
   upperBounds?: readonly number[]
 }
 
-/** A plain client metric, collected: writes its lines in either format, a series at a time. */
+/** A plain client metric, collected: writes itself in any format, a series at a time. */
 export interface CollectedMetric {
   lines (format: ExpositionFormat, defaultLabels: Readonly<Record<string, string>>, defaults: string): Iterable<string>
+  /** The family in the protobuf format, as pieces (see `ProtobufExposition.family`). */
+  protobuf (out: ProtobufExposition): Iterable<Uint8Array>
 }
 
 /**
@@ -44,19 +43,40 @@ function readsStore (metric: object): metric is StoredMetric {
  * Collects one plain client metric: runs its `collect` function and takes the list of its series
  * (their values are read as they are written out). Anything the store cannot be read for (a
  * summary, a metric from another copy of the client, one with its own `get`) goes through `get()`.
+ * With `nativeHistograms` (the protobuf format), a histogram's native buckets are read with its
+ * classic values: series by series from the store when the metric gives them so, or else all in
+ * the turn `get()` resolves in. While other families collect (disk metrics wait on I/O), requests
+ * go on observing: a count taken before buckets read later would be a histogram that Prometheus
+ * refuses (fewer observations than its buckets hold) or that is short of them.
  */
-export async function collectClientMetric (metric: { get (): Promise<MetricObject> }): Promise<CollectedMetric> {
-  if (!readsStore(metric)) {
+export async function collectClientMetric (
+  metric: { get (): Promise<MetricObject> }, options: { nativeHistograms: boolean }
+): Promise<CollectedMetric> {
+  const natives = options.nativeHistograms && hasNativeHistograms(metric) ? metric : undefined
+  if (!readsStore(metric) || (natives !== undefined && !readsNativeSeries(natives))) {
     const object = await metric.get()
-    return { lines: (format, defaultLabels, defaults) => objectLines(object, format, defaultLabels, defaults) }
+    const nativeSeries = natives?.nativeHistograms()
+    return {
+      lines: (format, defaultLabels, defaults) => objectLines(object, format, defaultLabels, defaults),
+      protobuf: (out) => out.family(object.name, object.help, protobufType(object.type), objectSeries(out, object, nativeSeries))
+    }
   }
   if (metric.collect !== undefined) await metric.collect()
   const entries = Array.from(metric.store.values())
   const bounds = metric.upperBounds
   if (metric instanceof Histogram && bounds !== undefined) {
-    return { lines: (format, defaultLabels, defaults) => histogramLines(metric, bounds, entries as HistogramEntry[], format, defaultLabels, defaults) }
+    const histograms = entries as HistogramEntry[]
+    return {
+      lines: (format, defaultLabels, defaults) => histogramLines(metric, bounds, histograms, format, defaultLabels, defaults),
+      protobuf: (out) => out.family(metric.name, metric.help, 'histogram', histogramEntries(out, bounds, histograms, natives as NativeSeriesReader | undefined))
+    }
   }
-  return { lines: (format, defaultLabels, defaults) => objectLines({ name: metric.name, help: metric.help, type: metric.type, values: entries as ScalarEntry[] }, format, defaultLabels, defaults) }
+  const scalars = entries as ScalarEntry[]
+  const type = metric.type === 'counter' ? 'counter' : 'gauge'
+  return {
+    lines: (format, defaultLabels, defaults) => objectLines({ name: metric.name, help: metric.help, type: metric.type, values: scalars }, format, defaultLabels, defaults),
+    protobuf: (out) => out.family(metric.name, metric.help, type, scalarEntries(out, type, scalars))
+  }
 }
 
 function * objectLines (object: MetricObject, format: ExpositionFormat, defaultLabels: Readonly<Record<string, string>>, defaults: string): Iterable<string> {

@@ -3,6 +3,7 @@
 // renders a metric in protobuf calls these, as text-format.ts is for the text formats.
 import type { NativeHistogramSnapshot } from '../native/snapshot.js'
 import { ProtobufWriter } from '../protobuf/writer.js'
+import { PAUSE } from './slices.js'
 import { type Exemplar, type HistogramData, isWritableExemplar } from './text-format.js'
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
@@ -28,10 +29,13 @@ const Timestamp = { seconds: 1, nanos: 2 }
 /** Labels of one series, as the reader takes them: the series' own and the default labels. */
 export type LabelSet = Readonly<Record<string, string | number | undefined>>
 
+// A long family's series are handed on in chunks of about this size once the family is done.
+const CHUNK_BYTES = 32 * 1024
+
 /**
- * Writes MetricFamily messages, each prefixed with its length, into one buffer. The default
- * labels are encoded once and added to every metric; they win over a series' label of the same
- * name.
+ * Writes MetricFamily messages, each prefixed with its length, as pieces of bytes for
+ * `writeInSlices`. The default labels are encoded once and added to every metric; they win over
+ * a series' label of the same name.
  */
 export class ProtobufExposition {
   private readonly w = new ProtobufWriter()
@@ -43,18 +47,37 @@ export class ProtobufExposition {
     this.defaults = labels.finish()
   }
 
-  /** One family: `metrics` writes its series with the methods below. Nothing is written for a family without series. */
-  family (name: string, help: string, type: ProtobufMetricType, metrics: () => void): void {
+  /**
+   * One family, as pieces of the delimited stream. Each step of `series` writes one series (or a
+   * few) with the methods below; the scrape may hand the loop back between steps. A family's
+   * length comes first and is known only once all its series are written: until then the pieces
+   * are pauses of no bytes, then come its header and its series' bytes. Nothing at all for a
+   * family without series (Prometheus skips those).
+   */
+  * family (name: string, help: string, type: ProtobufMetricType, series: Iterable<unknown>): Generator<Uint8Array> {
     const w = this.w
-    w.begin()
-    w.string(Family.name, name)
-    w.string(Family.help, help)
-    w.uint(Family.type, METRIC_TYPE[type])
-    const header = w.position
-    metrics()
-    // Prometheus skips a family without metrics; leave it out altogether.
-    if (w.position === header) w.discard()
-    else w.end()
+    const chunks: Uint8Array[] = []
+    let length = 0
+    const steps = series[Symbol.iterator]()
+    for (;;) {
+      const done = steps.next().done === true
+      if (w.position >= CHUNK_BYTES || (done && w.position > 0)) {
+        const chunk = w.take()
+        chunks.push(chunk)
+        length += chunk.byteLength
+      }
+      if (done) break
+      yield PAUSE
+    }
+    if (length === 0) return
+    const header = new ProtobufWriter(16 + 3 * (name.length + help.length))
+    header.begin()
+    header.string(Family.name, name)
+    header.string(Family.help, help)
+    header.uint(Family.type, METRIC_TYPE[type])
+    header.end(length)
+    yield header.finish()
+    yield * chunks
   }
 
   counter (labels: LabelSet, value: number, exemplar?: Exemplar): void {
@@ -125,11 +148,6 @@ export class ProtobufExposition {
       }
     }
     this.endMetric()
-  }
-
-  /** The delimited stream. */
-  finish (): Buffer {
-    return this.w.finish()
   }
 
   private scalar (labels: LabelSet, field: number, value: number): void {

@@ -1,6 +1,7 @@
 import type { Registry } from '@prometheus-io/client'
 import { type CollectedMetric, collectClientMetric } from './client-metric.js'
 import type { ExpositionFormat } from './negotiate.js'
+import { ProtobufExposition } from './protobuf-format.js'
 import { isSelfRendering, type SelfRenderingMetric } from './self-rendered-family.js'
 import { writeInSlices, SLICE_BUDGET_MS } from './slices.js'
 import { labelPairs, type MetricObject, registryDefaultLabels } from './text-format.js'
@@ -13,8 +14,9 @@ type ReadyFamily = { own: SelfRenderingMetric } | { collected: CollectedMetric }
  * and win over the registry's own default labels and over a sample's labels of the same name.
  * A family whose collect function fails is left out and reported; the rest is still served.
  *
- * The text is written in slices of at most `sliceBudgetMs` each, handing the event loop back in
- * between. The exposition comes back as UTF-8 buffers, in order.
+ * The exposition is written in slices of at most `sliceBudgetMs` each, handing the event loop
+ * back in between. It comes back as buffers (UTF-8 text, or delimited MetricFamily messages), in
+ * order.
  */
 export async function renderRegistry (
   registry: Registry,
@@ -23,11 +25,11 @@ export async function renderRegistry (
   onCollectError: (metric: string, error: unknown) => void,
   sliceBudgetMs = SLICE_BUDGET_MS
 ): Promise<Buffer[]> {
-  const families = await collectFamilies(registry, onCollectError)
+  const families = await collectFamilies(registry, format === 'protobuf', onCollectError)
   const labels = { ...registryDefaultLabels(registry), ...defaultLabels }
   // Each format is a generator of pieces per family (text, or bytes already encoded); the slices
   // are the same for all.
-  const pieces = textFamilies(families, format, labels)
+  const pieces = format === 'protobuf' ? protobufFamilies(families, labels) : textFamilies(families, format, labels)
   const chunks = await writeInSlices(pieces, sliceBudgetMs)
   if (format === 'openmetrics') chunks.push(Buffer.from('# EOF\n'))
   return chunks
@@ -35,14 +37,16 @@ export async function renderRegistry (
 
 /**
  * Plain @prometheus-io/client metrics may collect asynchronously: collect them all at once, in
- * registry order. Our own families need no collecting.
+ * registry order. Our own families need no collecting. `nativeHistograms`: the format writes them.
  */
-async function collectFamilies (registry: Registry, onCollectError: (metric: string, error: unknown) => void): Promise<ReadyFamily[]> {
+async function collectFamilies (
+  registry: Registry, nativeHistograms: boolean, onCollectError: (metric: string, error: unknown) => void
+): Promise<ReadyFamily[]> {
   const metrics = registry.getMetricsAsArray() as unknown as Array<{ name: string, get (): Promise<MetricObject> }>
   const ready = await Promise.all(metrics.map(async (metric): Promise<ReadyFamily | undefined> => {
     if (isSelfRendering(metric)) return { own: metric }
     try {
-      return { collected: await collectClientMetric(metric) }
+      return { collected: await collectClientMetric(metric, { nativeHistograms }) }
     } catch (error) {
       onCollectError(metric.name, error)
       return undefined
@@ -56,5 +60,13 @@ function * textFamilies (families: readonly ReadyFamily[], format: ExpositionFor
   const defaults = labelPairs(labels)
   for (const family of families) {
     yield 'own' in family ? family.own.exposition(format, defaults) : family.collected.lines(format, labels, defaults)
+  }
+}
+
+/** Each family as delimited MetricFamily messages, in pieces written a series at a time. */
+function * protobufFamilies (families: readonly ReadyFamily[], labels: Readonly<Record<string, string>>): Iterable<Iterable<Uint8Array>> {
+  const out = new ProtobufExposition(labels)
+  for (const family of families) {
+    yield 'own' in family ? family.own.protobuf(out) : family.collected.protobuf(out)
   }
 }

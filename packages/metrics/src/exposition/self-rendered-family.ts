@@ -12,19 +12,13 @@ import { counterSampleName, familyHeader, histogramLines, type HistogramData, re
 export interface SelfRenderingMetric {
   /** The family's text, a series at a time, so that a long family can be written in slices. */
   exposition (format: ExpositionFormat, defaultLabels: string): Iterable<string>
+  /** The family in the protobuf format, as pieces written a series at a time (see `ProtobufExposition.family`). */
+  protobuf (out: ProtobufExposition): Iterable<Uint8Array>
 }
 
 export function isSelfRendering (metric: object): metric is SelfRenderingMetric {
-  return typeof (metric as Partial<SelfRenderingMetric>).exposition === 'function'
-}
-
-/** A family that writes itself in the protobuf format from its own state. */
-export interface ProtobufRenderingMetric {
-  renderProtobuf (out: ProtobufExposition): void
-}
-
-export function isProtobufRendering (metric: object): metric is ProtobufRenderingMetric {
-  return typeof (metric as Partial<ProtobufRenderingMetric>).renderProtobuf === 'function'
+  const own = metric as Partial<SelfRenderingMetric>
+  return typeof own.exposition === 'function' && typeof own.protobuf === 'function'
 }
 
 export interface FamilySpec {
@@ -37,8 +31,8 @@ export interface FamilySpec {
   values (): SampleValue[]
   /** A histogram family's series as data, exemplars included, for readers other than the text (OTLP push). */
   histograms? (): HistogramSeries[]
-  /** Every series as protobuf Metric messages. */
-  protobuf (out: ProtobufExposition): void
+  /** Every series as protobuf Metric messages, a step per series. */
+  protobuf (out: ProtobufExposition): Iterable<unknown>
   /** Set on a histogram family that keeps native buckets. */
   nativeHistograms? (): NativeHistogramSeries[]
   reset? (): void
@@ -56,7 +50,7 @@ export interface HistogramSeries {
  * `getMetricsAsJSON()` call `get()`, so the family also works in a registry that someone else
  * renders.
  */
-export class SelfRenderedFamily implements SelfRenderingMetric, ProtobufRenderingMetric {
+export class SelfRenderedFamily implements SelfRenderingMetric {
   readonly name: string
   readonly help: string
   readonly type: FamilySpec['type']
@@ -76,8 +70,8 @@ export class SelfRenderedFamily implements SelfRenderingMetric, ProtobufRenderin
     yield * this.spec.samples(format, defaults)
   }
 
-  renderProtobuf (out: ProtobufExposition): void {
-    out.family(this.name, this.help, this.type, () => this.spec.protobuf(out))
+  protobuf (out: ProtobufExposition): Iterable<Uint8Array> {
+    return out.family(this.name, this.help, this.type, this.spec.protobuf(out))
   }
 
   async get (): Promise<{ name: string, help: string, type: string, aggregator: 'sum', values: SampleValue[] }> {
@@ -114,10 +108,11 @@ export function scalarFamily<R extends Row> (
       for (const row of rows()) yield sampleLine(sample, row.pairs, defaults, value(row))
     },
     values: () => rows().map((row) => ({ labels: row.labels, value: value(row) })),
-    protobuf: (out) => {
+    protobuf: function * (out) {
       for (const row of rows()) {
         if (type === 'counter') out.counter(row.labels, value(row))
         else out.gauge(row.labels, value(row))
+        yield
       }
     },
     ...(reset === undefined ? {} : { reset })
@@ -150,8 +145,12 @@ export function histogramFamily<R extends Row> (
       return out
     },
     histograms: () => rows().map((row) => ({ labels: row.labels, data: pick(row) })),
-    protobuf: (out) => {
-      for (const row of rows()) out.histogram(row.labels, pick(row), native?.(row).snapshot())
+    // A series' classic and native buckets are read in the same step, so they hold the same observations.
+    protobuf: function * (out) {
+      for (const row of rows()) {
+        out.histogram(row.labels, pick(row), native?.(row).snapshot())
+        yield
+      }
     },
     ...(native === undefined
       ? {}

@@ -12,6 +12,12 @@ const PIECES_PER_CHECK = 32
 const CHUNK_BYTES = 64 * 1024
 
 /**
+ * A piece of no bytes: where a family that is still being encoded, and can send nothing yet (a
+ * protobuf message's length goes before it), lets its slice end.
+ */
+export const PAUSE: Uint8Array = new Uint8Array(0)
+
+/**
  * Writes pieces (text, as UTF-8, or bytes already encoded) in slices of at most `budgetMs` of work
  * each, handing the event loop back (setImmediate, so that pending I/O runs) between slices: a
  * scrape of 100,000 series then never blocks the requests being served for more than a slice.

@@ -154,10 +154,13 @@ export class ProtobufWriter {
     this.at += 1
   }
 
-  /** Closes the innermost open message. */
-  end (): void {
+  /**
+   * Closes the innermost open message. `following` bytes of its body are not in this writer: they
+   * are sent right after it (a long message written in pieces, its length known only at the end).
+   */
+  end (following = 0): void {
     this.starts.pop()
-    this.closeLength(this.lengths.pop()!, 1)
+    this.closeLength(this.lengths.pop()!, 1, following)
   }
 
   /** Drops the innermost open message, its tag and all it holds. */
@@ -178,11 +181,11 @@ export class ProtobufWriter {
     return this.at
   }
 
-  // The length of what follows the `reserved` bytes at `mark` goes there, moving the body if
-  // its varint needs more or fewer bytes.
-  private closeLength (mark: number, reserved: number): void {
+  // The length of what follows the `reserved` bytes at `mark` (and `following` bytes more, sent
+  // after this writer's) goes there, moving the body if its varint needs more or fewer bytes.
+  private closeLength (mark: number, reserved: number, following = 0): void {
     const body = mark + reserved
-    const length = this.at - body
+    const length = this.at - body + following
     const needed = varintSize(length)
     if (needed !== reserved) {
       this.reserve(needed - reserved)
@@ -193,6 +196,13 @@ export class ProtobufWriter {
     this.at = mark
     this.varint(length)
     this.at = end
+  }
+
+  /** A copy of the bytes written so far, and the writer empty again for more (no message may be open). */
+  take (): Uint8Array {
+    const bytes = this.buffer.slice(0, this.at)
+    this.at = 0
+    return bytes
   }
 
   /** The bytes written so far, without copying: write nothing more once taken. */
