@@ -8,7 +8,7 @@ import type { SnapshotSource } from '../series/registry-snapshot.js'
 import type { Limits } from '../series/selector-source.js'
 import { SourceSet, type SourceStats } from '../series/source-set.js'
 import type { AlertNotification, AlertView } from './alert.js'
-import { evaluate, type EvaluationContext, type RecordedLabels, SourceFailure } from './evaluate.js'
+import { evaluate, type EvaluationContext, type NodeBuffers, type RecordedLabels, SourceFailure } from './evaluate.js'
 import { History } from './history.js'
 import { AlertInstance, type SavedAlert } from './lifecycle.js'
 import { type RaisedAlert, RaisedAlerts } from './raised.js'
@@ -76,6 +76,7 @@ export class AlertEngine {
   private readonly failing = new Map<string, { error: unknown, since: number }>()
   private firstAt: number | undefined
   private readonly recorded: RecordedLabels = new WeakMap()
+  private readonly buffers: NodeBuffers = new WeakMap()
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly options: EngineOptions) {
@@ -146,10 +147,10 @@ export class AlertEngine {
   private async cycle (now: number): Promise<EvaluationReport> {
     const report: EvaluationReport = { at: now, pending: 0, firing: 0, notifications: 0, errors: [] }
     const notifications: AlertNotification[] = []
-    const snapshot = await this.options.snapshot.collect(this.sources.names)
     const pause = slicer(SLICE_MS)
+    const snapshot = await this.options.snapshot.collect(this.sources.names, pause)
     await this.sources.ingest(snapshot, now, pause)
-    const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded }
+    const context: EvaluationContext = { sources: this.sources, now, memo: new Map(), recorded: this.recorded, buffers: this.buffers }
     this.firstAt ??= now
     const checkSources = now - this.firstAt >= (this.options.startupGraceMs ?? 0)
     for (const state of this.states) {

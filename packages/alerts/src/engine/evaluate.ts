@@ -1,5 +1,6 @@
 import type { Expr } from '../promql/expr.js'
-import { labelKey, type Sample, type Vector } from '../promql/vector.js'
+import { labelKey, type Vector } from '../promql/vector.js'
+import { VectorBuffer } from '../promql/vector-buffer.js'
 import type { SourceSet } from '../series/source-set.js'
 
 /** Thrown when an expression reads a family that failed to collect this cycle. */
@@ -16,6 +17,9 @@ export class SourceFailure extends Error {
  */
 export type RecordedLabels = WeakMap<Expr, WeakMap<object, { labels: Record<string, string>, key: string }>>
 
+/** The result buffer of each node, reused from cycle to cycle (see VectorBuffer). Owned by one engine. */
+export type NodeBuffers = WeakMap<Expr, VectorBuffer>
+
 /** What one evaluation cycle reads and remembers. */
 export interface EvaluationContext {
   readonly sources: SourceSet
@@ -23,6 +27,7 @@ export interface EvaluationContext {
   /** Results of this cycle by node (shared subexpressions, the SLO recording rules). */
   readonly memo: Map<Expr, Vector>
   readonly recorded: RecordedLabels
+  readonly buffers: NodeBuffers
 }
 
 /**
@@ -65,62 +70,75 @@ function compute (expr: Expr, context: EvaluationContext): Vector {
     case 'binary': {
       const left = evaluate(expr.left, context)
       const right = evaluate(expr.right, context)
-      const out: Vector = new Map()
-      for (const [key, l] of left) {
+      const out = bufferOf(expr, context)
+      const divide = expr.fn === '/'
+      left.forEach((l, key) => {
         const r = right.get(key)
-        if (r === undefined) continue
-        out.set(key, { labels: l.labels, value: expr.fn === '/' ? l.value / r.value : l.value - r.value })
-      }
-      return out
+        if (r !== undefined) out.push(key, l.labels, divide ? l.value / r.value : l.value - r.value)
+      })
+      return out.finish()
     }
-    case 'scale':
-      return map(evaluate(expr.expr, context), (s) => ({ labels: s.labels, value: s.value / expr.value }))
+    case 'scale': {
+      const out = bufferOf(expr, context)
+      const by = expr.value
+      evaluate(expr.expr, context).forEach((s, key) => out.push(key, s.labels, s.value / by))
+      return out.finish()
+    }
     case 'compare': {
-      const out: Vector = new Map()
-      for (const [key, s] of evaluate(expr.expr, context)) {
-        const keep = expr.cmp === '>' ? s.value > expr.value : expr.cmp === '<' ? s.value < expr.value : s.value >= expr.value
-        if (keep) out.set(key, s)
-      }
-      return out
+      const out = bufferOf(expr, context)
+      const { cmp, value } = expr
+      evaluate(expr.expr, context).forEach((s, key) => {
+        if (cmp === '>' ? s.value > value : cmp === '<' ? s.value < value : s.value >= value) out.push(key, s.labels, s.value)
+      })
+      return out.finish()
     }
     case 'and': {
       const left = evaluate(expr.left, context)
       const right = evaluate(expr.right, context)
+      const out = bufferOf(expr, context)
       const on = expr.on
-      const keys = new Set<string>()
-      for (const [key, s] of right) keys.add(on === undefined ? key : project(s.labels, on))
-      const out: Vector = new Map()
-      for (const [key, s] of left) if (keys.has(on === undefined ? key : project(s.labels, on))) out.set(key, s)
-      return out
+      if (on === undefined) {
+        left.forEach((s, key) => { if (right.has(key)) out.push(key, s.labels, s.value) })
+      } else {
+        const keys = new Set<string>()
+        right.forEach((s) => keys.add(project(s.labels, on)))
+        left.forEach((s, key) => { if (keys.has(project(s.labels, on))) out.push(key, s.labels, s.value) })
+      }
+      return out.finish()
     }
     case 'or': {
-      const out: Vector = new Map(evaluate(expr.left, context))
-      for (const [key, s] of evaluate(expr.right, context)) if (!out.has(key)) out.set(key, s)
-      return out
+      const left = evaluate(expr.left, context)
+      const out = bufferOf(expr, context)
+      left.forEach((s, key) => out.push(key, s.labels, s.value))
+      evaluate(expr.right, context).forEach((s, key) => { if (!left.has(key)) out.push(key, s.labels, s.value) })
+      return out.finish()
     }
     case 'record': {
       let byLabels = context.recorded.get(expr)
       if (byLabels === undefined) context.recorded.set(expr, byLabels = new WeakMap())
-      const out: Vector = new Map()
-      for (const s of evaluate(expr.expr, context).values()) {
-        let entry = byLabels.get(s.labels)
+      const recorded = byLabels
+      const out = bufferOf(expr, context)
+      evaluate(expr.expr, context).forEach((s) => {
+        let entry = recorded.get(s.labels)
         if (entry === undefined) {
           const labels = { ...s.labels, ...expr.labels }
-          byLabels.set(s.labels, entry = { labels, key: labelKey(labels) })
+          recorded.set(s.labels, entry = { labels, key: labelKey(labels) })
         }
-        out.set(entry.key, { labels: entry.labels, value: s.value })
-      }
-      return out
+        out.push(entry.key, entry.labels, s.value)
+      })
+      return out.finish()
     }
     case 'custom':
       throw new Error('custom conditions are evaluated by the engine, not here')
   }
 }
 
-function map (vector: Vector, fn: (s: Sample) => Sample): Vector {
-  const out: Vector = new Map()
-  for (const [key, s] of vector) out.set(key, fn(s))
-  return out
+/** The node's result buffer, started for this cycle. */
+function bufferOf (expr: Expr, context: EvaluationContext): VectorBuffer {
+  let buffer = context.buffers.get(expr)
+  if (buffer === undefined) context.buffers.set(expr, buffer = new VectorBuffer())
+  buffer.start()
+  return buffer
 }
 
 function project (labels: Readonly<Record<string, string>>, on: readonly string[]): string {

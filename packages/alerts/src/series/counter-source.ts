@@ -1,5 +1,6 @@
 import { extrapolate } from '../promql/rate.js'
-import { labelKey, type Sample, type Vector } from '../promql/vector.js'
+import { labelKey, type Vector } from '../promql/vector.js'
+import { VectorBuffer } from '../promql/vector-buffer.js'
 import type { Matcher } from '../promql/matchers.js'
 import { Histogram } from './histogram.js'
 import { groupLabels, type Limits, SelectorSource } from './selector-source.js'
@@ -13,8 +14,6 @@ export class CounterGroup {
   le = NaN
   members = 0
   emptySince: number | undefined
-  /** Reused result samples, one per cached result: `ring * 2` for increase, `ring * 2 + 1` for rate. */
-  readonly samples: Array<{ labels: Readonly<Record<string, string>>, value: number } | undefined> = []
   /** Born after the first snapshot: it counts from zero, as the series did. */
   fresh: boolean
 
@@ -53,8 +52,8 @@ export class CounterSource extends SelectorSource {
   private readonly parentBy: readonly string[]
   /** Results of this cycle, shared by every rule that reads the same window. */
   private readonly cache = new Map<string, Vector>()
-  /** The maps of those results, reused from cycle to cycle to spare the garbage collector. */
-  private readonly vectors = new Map<string, Map<string, Sample>>()
+  /** The buffers of those results, reused from cycle to cycle to spare the garbage collector. */
+  private readonly buffers = new Map<string, VectorBuffer>()
   /** Histogram buckets by parent key (for quantiles), kept sorted by `le`. */
   private readonly histograms = new Map<string, Histogram>()
   /** Counts updates, so that a column's rate can tell whether it is this cycle's. */
@@ -323,19 +322,18 @@ export class CounterSource extends SelectorSource {
     const cached = this.cache.get(cacheKey)
     if (cached !== undefined) return cached
     const r = this.rings.findIndex((ring) => ring.window === window)
-    let out = this.vectors.get(cacheKey)
-    if (out === undefined) this.vectors.set(cacheKey, out = new Map())
-    out.clear()
-    const at = r * 2 + (isRate ? 1 : 0)
-    const result = out
-    this.forEachRate(r, now, isRate, (group, value) => {
-      let sample = group.samples[at]
-      if (sample === undefined) group.samples[at] = sample = { labels: group.labels, value }
-      sample.value = value
-      result.set(group.key, sample)
-    })
+    const buffer = this.buffer(cacheKey)
+    this.forEachRate(r, now, isRate, (group, value) => buffer.push(group.key, group.labels, value))
+    const out = buffer.finish()
     this.cache.set(cacheKey, out)
     return out
+  }
+
+  private buffer (cacheKey: string): VectorBuffer {
+    let buffer = this.buffers.get(cacheKey)
+    if (buffer === undefined) this.buffers.set(cacheKey, buffer = new VectorBuffer())
+    buffer.start()
+    return buffer
   }
 
   /**
@@ -349,11 +347,13 @@ export class CounterSource extends SelectorSource {
     const r = this.rings.findIndex((ring) => ring.window === window)
     // The bucket rates only: no vector of them is needed.
     if (this.ratedCycle[r] !== this.cycle) this.forEachRate(r, now, true, () => {})
-    const out: Vector = new Map()
-    for (const [key, histogram] of this.histograms) {
-      const value = histogram.quantile(q, this.columns[r]!, this.cycle)
-      if (value !== undefined) out.set(key, { labels: histogram.labels, value })
-    }
+    const buffer = this.buffer(cacheKey)
+    const columns = this.columns[r]!
+    this.histograms.forEach((histogram, key) => {
+      const value = histogram.quantile(q, columns, this.cycle)
+      if (value !== undefined) buffer.push(key, histogram.labels, value)
+    })
+    const out = buffer.finish()
     this.cache.set(cacheKey, out)
     return out
   }

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { hasNativeHistograms, type NativeHistogramSeries } from '@obs/metrics'
 import { HISTOGRAM_SUFFIX } from '../promql/matchers.js'
+import { noPause, type Pause } from '../slices.js'
 import type { RawSample } from './series-index.js'
 
 export type Registry = FastifyInstance['metrics']['registry']
 
 /** Where the engine reads series from: every sample of each series name asked for. */
 export interface SnapshotSource {
-  collect (names: readonly string[]): Promise<Snapshot>
+  /** `pause` may come between two families: a source that yields must not let what it returns change meanwhile. */
+  collect (names: readonly string[], pause?: Pause): Promise<Snapshot>
 }
 
 export interface Snapshot {
@@ -42,26 +44,38 @@ interface Family {
   get (): Promise<FamilyData> | FamilyData
 }
 
+/** A copy of a sample, owned by the snapshot source and refilled at every read. */
+interface OwnedSample { labels: RawSample['labels'], value: number }
+
 /**
  * Reads the registry directly, one family per name the rules use (not the whole registry): a
  * histogram's `_bucket` and `_count` come from the same family, read once.
  */
 export class RegistrySnapshot implements SnapshotSource {
+  /**
+   * The samples of each name, copied out of the family right after its `get()`: families update
+   * the objects they hand out in place at their next read (and the client's counters at every
+   * `inc`), so the copy is what lets a cycle yield between families and still see each family as
+   * it was read. The copies are kept and refilled: a cycle over 100,000 series makes none anew.
+   */
+  private readonly copies = new Map<string, OwnedSample[]>()
+
   constructor (private readonly registry: Registry) {}
 
-  async collect (names: readonly string[]): Promise<Snapshot> {
+  async collect (names: readonly string[], pause: Pause = noPause): Promise<Snapshot> {
     const samples = new Map<string, RawSample[]>()
     const failed = new Map<string, unknown>()
     const types = new Map<string, string>()
     const natives = new Map<string, readonly NativeHistogramSeries[]>()
     const families = new Map<string, string[]>()
+    const counts = new Map<string, number>()
     for (const name of names) {
-      samples.set(name, [])
       const family = this.registry.getSingleMetric(name) !== undefined ? name : name.replace(HISTOGRAM_SUFFIX, '')
       families.set(family, [...families.get(family) ?? [], name])
     }
     for (const [familyName, wanted] of families) {
       const family = this.registry.getSingleMetric(familyName) as unknown as Family | undefined
+      for (const name of wanted) counts.set(name, 0)
       if (family === undefined) continue
       try {
         const { values, type } = await family.get()
@@ -70,17 +84,47 @@ export class RegistrySnapshot implements SnapshotSource {
           const list = family.nativeHistograms()
           for (const name of wanted) if (name.endsWith('_bucket')) natives.set(name, list)
         }
-        for (const value of values) {
-          const sample = value.labels === undefined ? { labels: NO_LABELS, value: value.value } : value as RawSample
-          samples.get(value.metricName ?? familyName)?.push(sample)
+        // The names of a family come interleaved (a histogram's `_bucket`, `_sum`, `_count` per series).
+        const into = wanted.map((name) => ({ name, copies: this.copiesOf(name), count: 0 }))
+        let target = into[0]
+        for (let i = 0; i < values.length; i++) {
+          const value = values[i]!
+          const name = value.metricName ?? familyName
+          if (target === undefined || target.name !== name) {
+            target = undefined
+            for (const entry of into) if (entry.name === name) target = entry
+            if (target === undefined) continue
+          }
+          const copy = target.copies[target.count++]
+          const labels = value.labels ?? NO_LABELS
+          if (copy === undefined) target.copies.push({ labels, value: value.value })
+          else {
+            copy.labels = labels
+            copy.value = value.value
+          }
         }
+        for (const { name, count } of into) counts.set(name, count)
       } catch (error) {
         for (const name of wanted) {
-          samples.delete(name)
+          counts.delete(name)
           failed.set(name, error)
         }
       }
+      await pause()
     }
+    for (const [name, count] of counts) {
+      const copies = this.copiesOf(name)
+      copies.length = count
+      samples.set(name, copies)
+    }
+    // Names no longer asked for give their copies back.
+    for (const name of this.copies.keys()) if (!counts.has(name) && !failed.has(name)) this.copies.delete(name)
     return { samples, failed, types, natives }
+  }
+
+  private copiesOf (name: string): OwnedSample[] {
+    let copies = this.copies.get(name)
+    if (copies === undefined) this.copies.set(name, copies = [])
+    return copies
   }
 }

@@ -1,4 +1,8 @@
 import { labelKey } from '../promql/vector.js'
+import { noPause, type Pause } from '../slices.js'
+
+/** Samples taken in between two looks at the clock: a long family is taken in slices. */
+const CHUNK = 4096
 
 /** A sample as @prometheus-io/client's `metric.get()` gives it: label values may be numbers (`le`). */
 export interface RawSample {
@@ -45,6 +49,8 @@ export interface SeriesConsumer {
 export class SeriesIndex {
   private readonly byKey = new Map<string, Slot>()
   private order: Slot[] = []
+  /** The order before last, whose array the next snapshot fills (two arrays take turns). */
+  private spare: Slot[] = []
   private readonly consumers: SeriesConsumer[] = []
   /** Series per value of `le` (histogram buckets), so that a bucket bound can be looked up. */
   readonly les = new Map<string, number>()
@@ -69,12 +75,18 @@ export class SeriesIndex {
     return this.byKey.size
   }
 
-  ingest (samples: readonly RawSample[]): void {
+  /**
+   * Takes in this snapshot's samples of the name; `pause` may come every few thousand samples,
+   * so `samples` must not change until the promise settles.
+   */
+  async ingest (samples: readonly RawSample[], pause: Pause = noPause): Promise<void> {
     const epoch = ++this.epoch
     const baseline = epoch === 1
     const previous = this.order
-    const order: Slot[] = new Array(samples.length)
+    const order = this.spare
+    order.length = samples.length
     for (let i = 0; i < samples.length; i++) {
+      if (i % CHUNK === CHUNK - 1) await pause()
       const sample = samples[i]!
       let slot = previous[i]
       if (slot === undefined || slot.gone || !sameLabels(sample.labels, slot)) {
@@ -94,7 +106,8 @@ export class SeriesIndex {
       slot.epoch = epoch
       order[i] = slot
     }
-    for (const slot of previous) {
+    for (let i = 0; i < previous.length; i++) {
+      const slot = previous[i]!
       if (slot.epoch !== epoch && !slot.gone) {
         slot.gone = true
         this.byKey.delete(slot.key)
@@ -106,6 +119,7 @@ export class SeriesIndex {
         }
       }
     }
+    this.spare = previous
     this.order = order
   }
 }

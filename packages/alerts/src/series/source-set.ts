@@ -145,17 +145,18 @@ export class SourceSet {
 
   /**
    * Takes in one snapshot taken at `now`. Series of a family that failed keep their values.
-   * Every name is taken in before anything yields (the families hand out sample objects that
-   * their next read updates in place); `pause` then comes between two sources.
+   * `pause` comes between two names and between two sources: the snapshot's samples must stay
+   * as they are meanwhile (RegistrySnapshot hands out copies).
    */
   async ingest (snapshot: Snapshot, now: number, pause: Pause = noPause): Promise<void> {
     this.failed = snapshot.failed
     this.types = snapshot.types
     for (const [name, index] of this.indexes) {
       const samples = snapshot.samples.get(name)
-      if (samples !== undefined) index.ingest(samples)
+      if (samples === undefined) continue
+      await index.ingest(samples, pause)
+      await pause()
     }
-    await pause()
     for (const source of this.counters.values()) {
       source.update(now)
       await pause()
