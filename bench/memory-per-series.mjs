@@ -1,9 +1,9 @@
 // Heap per series: what one more label set of an app counter or histogram (classic or native), or
-// of the request-duration histogram, holds, for
-// @obs/metrics, @prometheus-io/client used directly and fastify-metrics. Each measurement runs in
-// a fresh process with --expose-gc: a few series first (so that code and lazy structures exist),
-// then heapUsed after full collections, N more series, collections again, and the difference
-// divided by N. The labels object of each series and its strings are made as an app makes them
+// of the request-duration histogram, holds, for @obs/metrics, @prometheus-io/client used directly
+// and fastify-metrics. Each measurement runs in a fresh process with --expose-gc: a few series
+// first (so that code and lazy structures exist), then heapUsed plus ArrayBuffer memory (typed
+// arrays over 64 bytes live outside the heap) after full collections, N more series, collections
+// again, and the difference divided by N. The labels object of each series and its strings are made as an app makes them
 // and counted: every library keeps them. `pnpm bench 1 memory-per-series --node 24,26`, or
 // `node bench/memory-per-series.mjs` (after `pnpm run build`) for one line.
 import { execFileSync } from 'node:child_process'
@@ -107,7 +107,8 @@ const labelsOf = (i) => ({ tenant: `tenant-${i}`, kind: 'online' })
 
 const heapUsed = () => {
   for (let i = 0; i < 6; i++) globalThis.gc()
-  return process.memoryUsage().heapUsed
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
 }
 
 /** In a child with --expose-gc: bytes of heap per series of `kind` in `library`. */
