@@ -22,7 +22,7 @@ export class NativeHistogram {
   sum = 0
   /** Halvings of the resolution since creation or the last reset. */
   resolutionReductions = 0
-  // Made at their first bucket: most series never see a negative value.
+  // Made at their first bucket, as small as can be: most series never see a negative value.
   private positive: Buckets | undefined = undefined
   private negative: Buckets | undefined = undefined
 
@@ -44,14 +44,20 @@ export class NativeHistogram {
     this.sum += value
     // NaN is counted (so the count matches the classic buckets) but falls in no bucket, as in client_golang.
     if (Number.isNaN(value)) return
-    let buckets: Buckets
-    if (value > this.options.zeroThreshold) buckets = this.positive ??= []
-    else if (value < -this.options.zeroThreshold) buckets = this.negative ??= []
-    else {
+    const positive = value > this.options.zeroThreshold
+    if (!positive && value >= -this.options.zeroThreshold) {
       this.zeroCount++
       return
     }
     const index = bucketIndex(Math.abs(value), this.schema)
+    const buckets = positive ? this.positive : this.negative
+    if (buckets === undefined) {
+      // Exactly two slots: a series with one bucket holds no spare room.
+      if (positive) this.positive = [index, 1]
+      else this.negative = [index, 1]
+      if (this.bucketCount > this.options.maxBuckets) this.reduceResolution()
+      return
+    }
     // The first pair whose index is at or above `index`.
     let low = 0
     let high = buckets.length >> 1
