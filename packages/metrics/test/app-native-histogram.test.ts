@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { hasNativeHistograms, type NativeHistogramSource } from '../src/index.js'
-import { buildApp } from './helpers.js'
+import { buildApp, scrapeSamples } from './helpers.js'
 
 const total = (source: NativeHistogramSource, labels: Record<string, string>): number | undefined =>
   source.nativeHistograms().find((s) => JSON.stringify(s.labels) === JSON.stringify(labels))?.histogram.count
@@ -52,4 +52,20 @@ test('a bad native option on an app histogram is a coded error', async (t) => {
   t.throws(() => app.metrics.histogram({ name: 'x_seconds', help: 'X.', native: { schema: 12 } }), { code: 'OBS_METRICS_INVALID_OPTION', message: /x_seconds\.native\.schema/ })
   t.throws(() => app.metrics.histogram({ name: 'y_seconds', help: 'Y.', native: { zeroTreshold: 1 } as never }), { code: 'OBS_METRICS_INVALID_OPTION', message: /did you mean/ })
   t.equal(app.metrics.registry.getSingleMetric('x_seconds'), undefined, 'nothing was registered')
+})
+
+test('halvings of the resolution stay counted when their series is removed, and go back to 0 on reset', async (t) => {
+  const app = await buildApp()
+  t.teardown(() => app.close())
+  const h = app.metrics.histogram({ name: 'spread_seconds', help: 'Spread.', labelNames: ['queue'], native: { schema: 0, maxBuckets: 2 } })
+  const reductions = async (): Promise<number | undefined> => (await scrapeSamples(app)).get('obs_metrics_native_resolution_reductions_total{metric="spread_seconds"}')
+  // 1, 4 and 16 are three buckets at schema 0 and at schema -1; at schema -2, 4 and 16 share one.
+  for (const value of [1, 4, 16]) h.observe({ queue: 'a' }, value)
+  t.equal(await reductions(), 2)
+  h.observe({ queue: 'b' }, 1)
+  h.remove('a')
+  t.equal(await reductions(), 2, 'the removed series still counts')
+  t.same((h as unknown as NativeHistogramSource).nativeHistograms().map((s) => s.labels), [{ queue: 'b' }])
+  h.reset()
+  t.equal(await reductions(), 0)
 })

@@ -86,6 +86,32 @@ test('children made with labels() are capped too, histograms and summaries inclu
   t.throws(() => counter.labels('a', 'b'), 'a wrong number of values is still the error @prometheus-io/client gives')
 })
 
+test('children made before any value hold their place under the cap, and take no second one once recorded', async (t) => {
+  const app = await buildApp({ maxLabelSets: 2 })
+  const histogram = app.metrics.histogram({ name: 'early_latency_seconds', help: 'Per user.', labelNames: ['user'], buckets: [1] })
+  const children = ['a', 'b', 'c', 'd'].map((user) => histogram.labels(user))
+  for (const child of children) child.observe(0.5)
+  histogram.observe({ user: 'a' }, 0.5)
+  histogram.observe({ user: 'e' }, 0.5)
+  const s = await scrapeSamples(app)
+  t.equal(s.get('early_latency_seconds_count{user="a"}'), 2)
+  t.equal(s.get('early_latency_seconds_count{user="b"}'), 1)
+  t.equal(s.get('early_latency_seconds_count{user="__overflow__"}'), 3, 'c, d and e')
+  t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="early_latency_seconds"}'), 3)
+})
+
+test('a value the client refuses takes no place under the cap', async (t) => {
+  const app = await buildApp({ maxLabelSets: 2 })
+  const counter = app.metrics.counter({ name: 'refused_total', help: 'Per user.', labelNames: ['user'] })
+  t.throws(() => counter.inc({ user: 'a' }, -1), 'a counter does not go down')
+  counter.inc({ user: 'b' })
+  counter.inc({ user: 'c' })
+  const s = await scrapeSamples(app)
+  t.equal(s.get('refused_total{user="b"}'), 1)
+  t.equal(s.get('refused_total{user="c"}'), 1)
+  t.equal(s.get('obs_metrics_cardinality_overflow_total{metric="refused_total"}'), 0)
+})
+
 test('removing a label set frees its place under the cap', async (t) => {
   const app = await buildApp({ maxLabelSets: 1 })
   const gauge = app.metrics.gauge({ name: 'queue_items', help: 'Items.', labelNames: ['queue'] })

@@ -28,40 +28,66 @@ type Method = (this: unknown, labels: LabelArgument, ...rest: unknown[]) => unkn
 // startTimer() and setToCurrentTime() call them on the instance), so guarding them guards everything.
 const RECORDING_METHODS = ['inc', 'dec', 'set', 'observe', 'zero'] as const
 
+/** What the cap reads of an @prometheus-io/client metric's label store (`metric.store`, a LabelMap). */
+interface LabelStore {
+  readonly size: number
+  entry (labels: object): unknown
+  keyFrom (labels: object): string
+}
+
 /**
  * Caps the label sets of an @prometheus-io/client metric at `max`: a new label set over the cap is
  * recorded under labels that are all `__overflow__`, and counted in `overflow` once per observation.
+ *
+ * The label sets held are the client's own store (read afresh each time: `reset` replaces it), so
+ * nothing is kept twice. Only children made with labels() and not yet recorded are remembered
+ * here, as the client stores a label set at its first value.
  */
 export function capLabelSets (metric: object, labelNames: readonly string[], max: number, overflow: OverflowCounter, name: string): void {
   if (labelNames.length === 0) return
-  const seen = new Set<string>()
+  const store = (): LabelStore => (metric as { store: LabelStore }).store
+  // Children let in under the cap that had no value yet, by the client's key.
+  const reserved = new Map<string, object>()
   const overflowLabels = Object.fromEntries(labelNames.map((label) => [label, OVERFLOW]))
   let dropped = 0
   overflow.track(name, () => dropped)
 
-  const keyOf = (labels: Record<string, unknown>): string => {
-    let key = ''
-    for (const label of labelNames) key += `${labels[label] === undefined ? '' : String(labels[label])}\u0000`
-    return key
+  const isOverflow = (labels: Record<string, unknown>): boolean => {
+    for (const label of labelNames) if (labels[label] !== OVERFLOW) return false
+    return true
   }
-  const overflowKey = keyOf(overflowLabels)
+  // The store and its size when reserved children were last checked: only a new entry can be one.
+  let checked: { labels: LabelStore, size: number } | undefined
+  /** Label sets held, the overflow series aside; reserved children that have since been recorded are forgotten. */
+  const held = (labels: LabelStore): number => {
+    if (reserved.size > 0 && (checked?.labels !== labels || checked.size !== labels.size)) {
+      for (const [key, child] of reserved) if (labels.entry(child) !== undefined) reserved.delete(key)
+      checked = { labels, size: labels.size }
+    }
+    return labels.size + reserved.size - (labels.entry(overflowLabels) === undefined ? 0 : 1)
+  }
   /** The labels to record under; `observation` is false when only a child is being made. */
   const guard = (labels: LabelArgument, observation = true): LabelArgument => {
     if (labels === null || typeof labels !== 'object') return labels
-    const key = keyOf(labels)
-    if (key === overflowKey || seen.has(key)) return labels
-    if (seen.size < max) {
-      seen.add(key)
+    const labelStore = store()
+    if (labelStore.entry(labels) !== undefined || isOverflow(labels)) return labels
+    if (reserved.size > 0 && reserved.has(labelStore.keyFrom(labels))) return labels
+    if (held(labelStore) < max) {
+      if (!observation) reserved.set(labelStore.keyFrom(labels), labels)
       return labels
     }
     if (observation) dropped++
     return overflowLabels
   }
 
+  // With exemplars, inc and observe take { labels, value, exemplarLabels }, which the guard does
+  // not read: they are left as they are, as before.
+  const exemplars = (metric as { enableExemplars?: boolean }).enableExemplars === true
   const target = metric as Record<string, unknown>
   for (const methodName of RECORDING_METHODS) {
     const original = target[methodName] as Method | undefined
     if (typeof original !== 'function') continue
+    if (exemplars && (methodName === 'inc' || methodName === 'observe')) continue
     target[methodName] = function (this: unknown, labels: LabelArgument, ...rest: unknown[]) {
       return original.call(this, guard(labels), ...rest)
     }
@@ -93,14 +119,15 @@ export function capLabelSets (metric: object, labelNames: readonly string[], max
       const labels = typeof args[0] === 'object' && args[0] !== null
         ? args[0] as Record<string, unknown>
         : Object.fromEntries(labelNames.map((label, i) => [label, args[i]]))
-      seen.delete(keyOf(labels))
+      if (reserved.size > 0) reserved.delete(store().keyFrom(labels))
+      checked = undefined
       return remove.apply(this, args)
     }
   }
   const reset = target.reset as (() => unknown) | undefined
   if (typeof reset === 'function') {
     target.reset = function (this: unknown) {
-      seen.clear()
+      reserved.clear()
       return reset.call(this)
     }
   }

@@ -6,18 +6,24 @@ import type { NativeSeriesReader } from '../exposition/client-protobuf.js'
 
 type Labels = Record<string, string | number>
 
-interface NativeSeries {
-  readonly labels: Readonly<Record<string, string>>
-  readonly histogram: NativeHistogram
+/** A series in the client's label store, with its native buckets beside the classic ones. */
+interface StoreEntry {
+  readonly labels: Labels
+  native?: NativeHistogram
+}
+
+interface LabelStore {
+  entry (labels: Labels): StoreEntry | undefined
+  values (): Iterable<StoreEntry>
 }
 
 /**
  * An @prometheus-io/client histogram that keeps native buckets beside its classic ones, per label
  * set. Every way the client records a value (observe, startTimer, labels().observe) records it in
- * both, once the client has accepted it; remove, reset and zero apply to both.
+ * both, once the client has accepted it; remove, reset and zero apply to both. A series' native
+ * buckets live on its entry in the client's store, so that its labels and key are kept once.
  */
 export class NativeAppHistogram<T extends string = string> extends Histogram<T> implements NativeHistogramSource, NativeSeriesReader {
-  private readonly natives = new Map<string, NativeSeries>()
   private readonly nativeOptions: ResolvedNativeHistogramOptions
   // Reductions of series since removed, so the count never goes down.
   private removedReductions = 0
@@ -55,19 +61,14 @@ export class NativeAppHistogram<T extends string = string> extends Histogram<T> 
   }
 
   override remove (...args: unknown[]): void {
+    const native = this.labelStore.entry(this.labelsOf(args))?.native;
     (super.remove as (...a: unknown[]) => void)(...args)
-    const key = this.keyOf(this.labelsOf(args))
-    const series = this.natives.get(key)
-    if (series !== undefined) {
-      this.removedReductions += series.histogram.resolutionReductions
-      this.natives.delete(key)
-    }
+    this.removedReductions += native?.resolutionReductions ?? 0
   }
 
   override reset (): void {
+    // The client replaces its store, and the native buckets with it.
     super.reset()
-    // The client's constructor resets before our fields exist.
-    this.natives?.clear()
     this.removedReductions = 0
   }
 
@@ -77,18 +78,27 @@ export class NativeAppHistogram<T extends string = string> extends Histogram<T> 
   }
 
   nativeHistograms (): NativeHistogramSeries[] {
-    return [...this.natives.values()].map((series) => ({ labels: series.labels, histogram: series.histogram.snapshot() }))
+    const series: NativeHistogramSeries[] = []
+    for (const entry of this.labelStore.values()) {
+      if (entry.native === undefined) continue
+      const labels: Record<string, string> = {}
+      for (const name of this.names) {
+        if (entry.labels[name] !== undefined) labels[name] = String(entry.labels[name])
+      }
+      series.push({ labels, histogram: entry.native.snapshot() })
+    }
+    return series
   }
 
   /** One series' native histogram now, by its labels: read in the same turn as its classic values, they agree. */
   nativeHistogramOf (labels: Labels): NativeHistogramSnapshot | undefined {
-    return this.natives.get(this.keyOf(labels))?.histogram.snapshot()
+    return this.labelStore.entry(labels)?.native?.snapshot()
   }
 
   /** Resolution halvings over every series, past and present. */
   get resolutionReductions (): number {
     let total = this.removedReductions
-    for (const series of this.natives.values()) total += series.histogram.resolutionReductions
+    for (const entry of this.labelStore.values()) total += entry.native?.resolutionReductions ?? 0
     return total
   }
 
@@ -96,24 +106,14 @@ export class NativeAppHistogram<T extends string = string> extends Histogram<T> 
     return (this as unknown as { labelNames: readonly string[] }).labelNames
   }
 
-  private nativeSeries (labels: Labels): NativeHistogram {
-    const key = this.keyOf(labels)
-    let series = this.natives.get(key)
-    if (series === undefined) {
-      const own: Record<string, string> = {}
-      for (const name of this.names) {
-        if (labels[name] !== undefined) own[name] = String(labels[name])
-      }
-      series = { labels: own, histogram: new NativeHistogram(this.nativeOptions) }
-      this.natives.set(key, series)
-    }
-    return series.histogram
+  private get labelStore (): LabelStore {
+    return (this as unknown as { store: LabelStore }).store
   }
 
-  private keyOf (labels: Labels): string {
-    let key = ''
-    for (const name of this.names) key += `${labels[name] === undefined ? '' : String(labels[name])}\u0000`
-    return key
+  /** The native buckets of a series the client has just recorded (or zeroed). */
+  private nativeSeries (labels: Labels): NativeHistogram {
+    const entry = this.labelStore.entry(labels)!
+    return (entry.native ??= new NativeHistogram(this.nativeOptions))
   }
 
   // labels('a', 'b') or labels({ x: 'a', y: 'b' }), as the client takes them.
