@@ -6,10 +6,11 @@ export type Env = Readonly<Record<string, string | undefined>>
 /**
  * Invalid `OTEL_*` values are warned about and then ignored, as the OpenTelemetry configuration
  * specification asks; options given in code are validated strictly instead. `code` names the
- * package that read the variable (`OBS_<PKG>_INVALID_ENV`).
+ * package that read the variable (`OBS_<PKG>_INVALID_ENV`). `value` is left out (undefined) for
+ * variables that may hold a secret: headers, and URLs with credentials or tokens in them.
  */
-export function warnEnv (name: string, value: string, why: string, code: string): void {
-  process.emitWarning(`Ignoring ${name}=${JSON.stringify(value)}: ${why}`, { code })
+export function warnEnv (name: string, value: string | undefined, why: string, code: string): void {
+  process.emitWarning(`Ignoring ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${why}`, { code })
 }
 
 /** A variable's trimmed value; undefined when unset or empty (the specification treats both alike). */
@@ -46,24 +47,27 @@ export function readListEnv (env: Env, name: string): string[] | undefined {
 
 /**
  * `key1=value1,key2=value2` with percent-encoded values, the format of
- * `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`. A malformed list is ignored whole.
+ * `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`. A malformed list is ignored whole;
+ * the warning names the item by its place and the key, never a value (headers carry API keys).
  */
 export function readPairsEnv (env: Env, name: string, code: string): Record<string, string> | undefined {
   const value = readEnv(env, name)
   if (value === undefined) return undefined
   const pairs: Record<string, string> = {}
-  for (const item of value.split(',')) {
+  const items = value.split(',')
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
     if (item.trim() === '') continue
     const equals = item.indexOf('=')
     const key = equals === -1 ? '' : item.slice(0, equals).trim()
     if (key === '') {
-      warnEnv(name, value, `"${item.trim()}" is not key=value`, code)
+      warnEnv(name, undefined, `item ${i + 1} of the list is not key=value; the whole list is ignored`, code)
       return undefined
     }
     try {
       pairs[key] = decodeURIComponent(item.slice(equals + 1).trim())
     } catch {
-      warnEnv(name, value, `the value of "${key}" is not valid percent-encoding`, code)
+      warnEnv(name, undefined, `the value of "${key}" is not valid percent-encoding; the whole list is ignored`, code)
       return undefined
     }
   }

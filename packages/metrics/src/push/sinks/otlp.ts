@@ -35,14 +35,17 @@ export interface ResolvedOtlp {
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'grpc']
 const DEFAULT_URL: Record<OtlpProtocol, string> = { 'http/protobuf': 'http://localhost:4318/v1/metrics', grpc: 'http://localhost:4317' }
 
-/** The first of the signal's variable and the general one that holds a valid value; invalid ones are warned about. */
-function firstValid<T> (env: Env, names: readonly string[], parse: (value: string) => T | undefined, expected: string): T | undefined {
+/**
+ * The first of the signal's variable and the general one that holds a valid value; invalid ones
+ * are warned about, with their value unless it may hold a secret (an endpoint's credentials or token).
+ */
+function firstValid<T> (env: Env, names: readonly string[], parse: (value: string) => T | undefined, expected: string, secret = false): T | undefined {
   for (const name of names) {
     const value = readEnv(env, name)
     if (value === undefined) continue
     const parsed = parse(value)
     if (parsed !== undefined) return parsed
-    warnEnv(name, value, expected, ENV_CODE)
+    warnEnv(name, secret ? undefined : value, expected, ENV_CODE)
   }
   return undefined
 }
@@ -53,9 +56,9 @@ const pick = <T extends string>(allowed: readonly T[]) => (value: string): T | u
 }
 
 function endpointFromEnv (env: Env, protocol: OtlpProtocol): string | undefined {
-  const specific = firstValid(env, ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], (v) => isHttpUrl(v) ? v : undefined, 'expected an http(s) URL')
+  const specific = firstValid(env, ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], (v) => isHttpUrl(v) ? v : undefined, 'expected an http(s) URL', true)
   if (specific !== undefined) return specific
-  const base = firstValid(env, ['OTEL_EXPORTER_OTLP_ENDPOINT'], (v) => isHttpUrl(v) ? v : undefined, 'expected an http(s) URL')
+  const base = firstValid(env, ['OTEL_EXPORTER_OTLP_ENDPOINT'], (v) => isHttpUrl(v) ? v : undefined, 'expected an http(s) URL', true)
   if (base === undefined || protocol === 'grpc') return base
   return `${base.endsWith('/') ? base : `${base}/`}v1/metrics`
 }
