@@ -87,17 +87,7 @@ async function tornBetweenSlices (act: (batch: ReturnType<FastifyInstance['metri
   try {
     const batch = app.metrics.histogram({ name: 'batch_seconds', help: 'Batches.', labelNames: ['tenant'], buckets: [0.1, 1], native: true })
     for (let i = 0; i < 3000; i++) batch.observe({ tenant: `t${i}` }, 0.5)
-    let turns = 0
-    let scraping = true
-    const between = (): void => {
-      if (!scraping) return
-      turns++
-      act(batch)
-      setImmediate(between)
-    }
-    setImmediate(between)
-    const body = await render(app, 0)
-    scraping = false
+    const { result: body, turns } = await turnsDuring(async () => await render(app, 0), () => act(batch))
     const torn: string[] = []
     const metrics = metricsOf(families(body).get('batch_seconds')!)
     for (const metric of metrics) {
