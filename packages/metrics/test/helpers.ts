@@ -40,13 +40,14 @@ export async function bigApp ({ native = false } = {}): Promise<FastifyInstance>
   return app
 }
 
-/** Counts the turns of the event loop (setImmediate callbacks) while `work` runs. */
-export async function turnsDuring<T> (work: () => Promise<T>): Promise<{ result: T, turns: number }> {
+/** Counts the turns of the event loop (setImmediate callbacks) while `work` runs, calling `onTurn` in each. */
+export async function turnsDuring<T> (work: () => Promise<T>, onTurn?: () => void): Promise<{ result: T, turns: number }> {
   let turns = 0
   let running = true
   const tick = (): void => {
     if (!running) return
     turns++
+    onTurn?.()
     setImmediate(tick)
   }
   setImmediate(tick)

@@ -140,6 +140,21 @@ test('the protobuf format without native histograms: no native fields, and the t
   t.ok(Buffer.isBuffer(scraped.body))
 })
 
+test('a counter registered without _total is written with it in protobuf, as OpenMetrics names its samples; other types keep their name', async (t) => {
+  const app = await buildApp({ requestMetrics: false })
+  t.teardown(() => app.close())
+  app.metrics.counter({ name: 'jobs_done', help: 'Jobs done.' }).inc(2)
+  app.metrics.gauge({ name: 'queue_depth', help: 'Depth.' }).set(4)
+  const openMetrics = await app.inject({ url: '/metrics', headers: { accept: 'application/openmetrics-text;version=1.0.0' } })
+  t.match(openMetrics.body, /^jobs_done_total 2$/m, 'OpenMetrics names the samples jobs_done_total')
+  const byName = families((await app.inject({ url: '/metrics', headers: { accept: PROTOBUF } })).rawPayload)
+  t.notOk(byName.has('jobs_done'))
+  const [done] = metricsOf(byName.get('jobs_done_total')!)
+  t.equal(double(last(message(last(done!, 3))!, 1)), 2)
+  t.equal(varint(last(byName.get('jobs_done_total')!, 3)), TYPE.COUNTER)
+  t.ok(byName.has('queue_depth'), 'a gauge keeps its name')
+})
+
 test('a label set whose value is long and hostile survives the protobuf format', async (t) => {
   const app = await buildApp()
   t.teardown(() => app.close())

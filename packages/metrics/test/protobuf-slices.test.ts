@@ -76,3 +76,57 @@ test('observations made between the slices of a protobuf scrape: every histogram
   t.equal(torn, 0, 'native buckets hold the observations the count says, in every series')
   t.equal(classicTorn, 0, 'classic buckets agree with the count, in every series')
 })
+
+/**
+ * A protobuf scrape of 3,000 native histogram series in slices, `act` run on `batch` between
+ * every two slices; the series of the answer that Prometheus would refuse or misread: a count
+ * other than its native buckets' total, or classic buckets other than its count.
+ */
+async function tornBetweenSlices (act: (batch: ReturnType<FastifyInstance['metrics']['histogram']>) => void): Promise<{ series: number, turns: number, torn: string[] }> {
+  const app = await buildApp({ requestMetrics: false, maxLabelSets: 5000 })
+  try {
+    const batch = app.metrics.histogram({ name: 'batch_seconds', help: 'Batches.', labelNames: ['tenant'], buckets: [0.1, 1], native: true })
+    for (let i = 0; i < 3000; i++) batch.observe({ tenant: `t${i}` }, 0.5)
+    const { result: body, turns } = await turnsDuring(async () => await render(app, 0), () => act(batch))
+    const torn: string[] = []
+    const metrics = metricsOf(families(body).get('batch_seconds')!)
+    for (const metric of metrics) {
+      const h = message(last(metric, 7))!
+      const count = Number(varint(last(h, 1)))
+      // Every observation is 0.5: the bucket up to 1 holds them all.
+      const [, upToOne] = all(h, 3).map((b) => Number(varint(last(message(b)!, 1))))
+      if (nativeTotal(h) !== count || upToOne !== count) torn.push(`${labelsOf(metric).tenant}: count ${count}, native ${nativeTotal(h)}, classic ${upToOne}`)
+    }
+    return { series: metrics.length, turns, torn }
+  } finally {
+    await app.close()
+  }
+}
+
+test('reset() between the slices of a protobuf scrape: each series\' native buckets are those of the entry its count was read from', async (t) => {
+  let next = 0
+  const { series, turns, torn } = await tornBetweenSlices((batch) => {
+    // A new store, whose series have other counts than the ones the scrape collected.
+    batch.reset()
+    for (let i = 0; i < 50; i++, next++) {
+      batch.observe({ tenant: `t${next % 3000}` }, 0.5)
+      batch.observe({ tenant: `t${next % 3000}` }, 0.5)
+    }
+  })
+  t.ok(turns > 1 && series > 0, `${turns} resets during a scrape of ${series} series`)
+  t.same(torn, [], 'every histogram\'s count equals its native and classic buckets\' totals')
+})
+
+test('remove() and new observations between the slices of a protobuf scrape: each series\' native buckets are those of the entry its count was read from', async (t) => {
+  let next = 0
+  const { series, turns, torn } = await tornBetweenSlices((batch) => {
+    for (let i = 0; i < 50; i++, next++) {
+      const tenant = `t${next % 3000}`
+      batch.remove({ tenant })
+      batch.observe({ tenant }, 0.5)
+      batch.observe({ tenant }, 0.5)
+    }
+  })
+  t.ok(turns > 1 && series === 3000, `${turns} turns of removals during a scrape of ${series} series`)
+  t.same(torn, [], 'every histogram\'s count equals its native and classic buckets\' totals')
+})

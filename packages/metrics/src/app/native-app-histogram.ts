@@ -1,8 +1,8 @@
 import { Histogram, type HistogramConfiguration } from '@prometheus-io/client'
 import { NativeHistogram } from '../native/native-histogram.js'
 import type { ResolvedNativeHistogramOptions } from '../native/options.js'
-import type { NativeHistogramSeries, NativeHistogramSnapshot, NativeHistogramSource } from '../native/snapshot.js'
-import type { NativeSeriesReader } from '../exposition/client-protobuf.js'
+import type { NativeHistogramSeries, NativeHistogramSource } from '../native/snapshot.js'
+import type { NativeOnEntries } from '../exposition/client-protobuf.js'
 
 type Labels = Record<string, string | number>
 
@@ -23,7 +23,9 @@ interface LabelStore {
  * both, once the client has accepted it; remove, reset and zero apply to both. A series' native
  * buckets live on its entry in the client's store, so that its labels and key are kept once.
  */
-export class NativeAppHistogram<T extends string = string> extends Histogram<T> implements NativeHistogramSource, NativeSeriesReader {
+export class NativeAppHistogram<T extends string = string> extends Histogram<T> implements NativeHistogramSource, NativeOnEntries {
+  /** The protobuf scrape reads a series' native buckets from the store entry it collected. */
+  readonly nativeOnEntries = true
   private readonly nativeOptions: ResolvedNativeHistogramOptions
   // Reductions of series since removed, so the count never goes down.
   private removedReductions = 0
@@ -88,11 +90,6 @@ export class NativeAppHistogram<T extends string = string> extends Histogram<T> 
       series.push({ labels, histogram: entry.native.snapshot() })
     }
     return series
-  }
-
-  /** One series' native histogram now, by its labels: read in the same turn as its classic values, they agree. */
-  nativeHistogramOf (labels: Labels): NativeHistogramSnapshot | undefined {
-    return this.labelStore.entry(labels)?.native?.snapshot()
   }
 
   /** Resolution halvings over every series, past and present. */

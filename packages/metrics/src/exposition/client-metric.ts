@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram } from '@prometheus-io/client'
 import { hasNativeHistograms } from '../native/snapshot.js'
 import {
-  histogramEntries, type HistogramEntry, type NativeSeriesReader, objectSeries, protobufType, readsNativeSeries, scalarEntries, type ScalarEntry
+  histogramEntries, type HistogramEntry, keepsNativeOnEntries, objectSeries, protobufType, scalarEntries, type ScalarEntry
 } from './client-protobuf.js'
 import type { ExpositionFormat } from './negotiate.js'
 import type { ProtobufExposition } from './protobuf-format.js'
@@ -53,7 +53,7 @@ export async function collectClientMetric (
   metric: { get (): Promise<MetricObject> }, options: { nativeHistograms: boolean }
 ): Promise<CollectedMetric> {
   const natives = options.nativeHistograms && hasNativeHistograms(metric) ? metric : undefined
-  if (!readsStore(metric) || (natives !== undefined && !readsNativeSeries(natives))) {
+  if (!readsStore(metric) || (natives !== undefined && !keepsNativeOnEntries(natives))) {
     const object = await metric.get()
     const nativeSeries = natives?.nativeHistograms()
     return {
@@ -68,7 +68,7 @@ export async function collectClientMetric (
     const histograms = entries as HistogramEntry[]
     return {
       lines: (format, defaultLabels, defaults) => histogramLines(metric, bounds, histograms, format, defaultLabels, defaults),
-      protobuf: (out) => out.family(metric.name, metric.help, 'histogram', histogramEntries(out, bounds, histograms, natives as NativeSeriesReader | undefined))
+      protobuf: (out) => out.family(metric.name, metric.help, 'histogram', histogramEntries(out, bounds, histograms, natives !== undefined))
     }
   }
   const scalars = entries as ScalarEntry[]

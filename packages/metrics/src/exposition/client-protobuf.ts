@@ -20,18 +20,21 @@ export interface HistogramEntry {
   bucketExemplars?: Record<number, ClientExemplar | null | undefined>
   sum: number
   count: number
+  /** The series' native buckets, on a histogram that keeps them on its entries (see `NativeOnEntries`). */
+  native?: { snapshot (): NativeHistogramSnapshot }
 }
 
 /**
- * A histogram that keeps native buckets per series and gives one series' at a time (the app
- * histograms with `native` do), so that it is read in the same step as the series' classic values.
+ * A histogram that keeps each series' native buckets on the series' entry in the client's store
+ * (`HistogramEntry.native`), as the app histograms with `native` do: a scrape reads them from
+ * the entry it collected, in the same step as its classic values.
  */
-export interface NativeSeriesReader {
-  nativeHistogramOf (labels: LabelSet): NativeHistogramSnapshot | undefined
+export interface NativeOnEntries {
+  readonly nativeOnEntries: true
 }
 
-export function readsNativeSeries (metric: object): metric is NativeSeriesReader {
-  return typeof (metric as Partial<NativeSeriesReader>).nativeHistogramOf === 'function'
+export function keepsNativeOnEntries (metric: object): metric is NativeOnEntries {
+  return (metric as Partial<NativeOnEntries>).nativeOnEntries === true
 }
 
 /** Counter or gauge entries of the store. */
@@ -44,13 +47,13 @@ export function * scalarEntries (out: ProtobufExposition, type: 'counter' | 'gau
 }
 
 /**
- * Histogram entries of the store, each with its native buckets when `natives` keeps them: a
- * series' count and its native buckets are read in the same step, so that observations made
- * while the scrape runs never give Prometheus a histogram whose buckets and count disagree.
+ * Histogram entries of the store, each with its native buckets when `withNative`: a series' count
+ * and its native buckets are read in the same step and from the same collected entry, so that
+ * neither observations made while the scrape runs nor a reset or removal of the series (after
+ * which the store holds another entry for its labels) give Prometheus a histogram whose buckets
+ * and count disagree.
  */
-export function * histogramEntries (
-  out: ProtobufExposition, bounds: readonly number[], entries: readonly HistogramEntry[], natives: NativeSeriesReader | undefined
-): Iterable<void> {
+export function * histogramEntries (out: ProtobufExposition, bounds: readonly number[], entries: readonly HistogramEntry[], withNative: boolean): Iterable<void> {
   for (const entry of entries) {
     const counts: number[] = []
     const exemplars: Array<Exemplar | undefined> = []
@@ -64,7 +67,8 @@ export function * histogramEntries (
     counts.push(entry.count - below)
     // The client keeps the +Inf bucket's exemplar under -1.
     exemplars.push(exemplarOf(entry.bucketExemplars?.[-1]))
-    out.histogram(entry.labels, { bounds, counts, sum: entry.sum, count: entry.count, exemplars }, natives?.nativeHistogramOf(entry.labels))
+    const native = withNative ? entry.native?.snapshot() : undefined
+    out.histogram(entry.labels, { bounds, counts, sum: entry.sum, count: entry.count, exemplars }, native)
     yield
   }
 }

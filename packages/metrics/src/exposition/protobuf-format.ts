@@ -4,7 +4,7 @@
 import type { NativeHistogramSnapshot } from '../native/snapshot.js'
 import { ProtobufWriter } from '../protobuf/writer.js'
 import { PAUSE } from './slices.js'
-import { type Exemplar, type HistogramData, isWritableExemplar } from './text-format.js'
+import { counterSampleName, type Exemplar, type HistogramData, isWritableExemplar } from './text-format.js'
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
 
@@ -53,6 +53,11 @@ export class ProtobufExposition {
    * length comes first and is known only once all its series are written: until then the pieces
    * are pauses of no bytes, then come its header and its series' bytes. Nothing at all for a
    * family without series (Prometheus skips those).
+   *
+   * Prometheus names a counter's series after the family in protobuf, but after the samples in
+   * OpenMetrics, which carry `_total` whatever the counter is registered as: a counter registered
+   * without `_total` is written here with it, so that its series keep their name when Prometheus
+   * switches from OpenMetrics to protobuf (turning native histograms on).
    */
   * family (name: string, help: string, type: ProtobufMetricType, series: Iterable<unknown>): Generator<Uint8Array> {
     const w = this.w
@@ -72,7 +77,7 @@ export class ProtobufExposition {
     if (length === 0) return
     const header = new ProtobufWriter(16 + 3 * (name.length + help.length))
     header.begin()
-    header.string(Family.name, name)
+    header.string(Family.name, type === 'counter' ? counterSampleName(name, 'openmetrics') : name)
     header.string(Family.help, help)
     header.uint(Family.type, METRIC_TYPE[type])
     header.end(length)
