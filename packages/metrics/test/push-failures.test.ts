@@ -96,3 +96,38 @@ test('failures are logged at most once per interval, and a push that throws neve
   t.equal(warnings.length, 1, 'three failures within one interval, one log line')
   t.match(await registry.metrics(), /otel_sdk_exporter_metric_data_point_exported_total\{otel_component_type="test_sink",error_type="EBOOM"\} 0/)
 })
+
+test('a push past its timeout: later ticks are skipped until its work ends, and close waits for it before closing the sink', async (t) => {
+  const registry = new Registry()
+  const events: string[] = []
+  let release: () => void = () => {}
+  let calls = 0
+  const sink: Sink = {
+    componentType: 'test_sink',
+    target: 'test',
+    intervalMs: 3_600_000,
+    timeoutMs: 100,
+    async export () {
+      calls++
+      events.push(`export ${calls} started`)
+      if (calls === 1) await new Promise<void>((resolve) => { release = resolve })
+      events.push(`export ${calls} ended`)
+      return 1
+    },
+    close: async () => { events.push('sink closed') }
+  }
+  const pusher = new Pusher({ sink, collect: async () => ({ families: [], timeMs: Date.now() }), selfMetrics: pushSelfMetrics(registry, ''), log: Fastify({ logger: { level: 'silent' } }).log })
+  const alive = setInterval(() => {}, 1000) // the pusher's timers are unref'd: keep the test's loop running
+  t.teardown(() => clearInterval(alive))
+  pusher.start()
+  await pusher.tick() // resolves at the timeout: the export is still under way
+  t.match(await registry.metrics(), /otel_sdk_exporter_metric_data_point_exported_total\{otel_component_type="test_sink",error_type="timeout"\} 0/, 'the timeout is reported')
+  pusher.tick().catch(() => {})
+  t.equal(calls, 1, 'no second push while the first one\'s work is alive')
+  t.match(await registry.metrics(), /obs_metrics_push_skipped_total\{otel_component_type="test_sink"\} 1/, 'the tick is counted as skipped')
+  const closing = pusher.close()
+  release()
+  await closing
+  t.same(events, ['export 1 started', 'export 1 ended', 'export 2 started', 'export 2 ended', 'sink closed'],
+    'the last push starts after the abandoned one ended, and the sink closes after both')
+})

@@ -72,3 +72,25 @@ test('native histograms in delta temporality: bucket changes since the previous 
   t.equal(receiver.exports[0]!.decoded.metrics.find((m) => m.name === 'rpc_duration_seconds')!.temporality, 1, 'delta')
   t.equal(points().reduce((total, p) => total + p.count!, 0), 5, 'the changes add up to the total')
 })
+
+test('request histograms with native buckets keep their exemplars (ExponentialHistogramDataPoint.exemplars)', async (t) => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
+  const SPAN = '00f067aa0ba902b7'
+  const receiver = await startOtlpReceiver((body) => readMetricsRequest(body))
+  t.teardown(() => receiver.close())
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, nativeHistograms: true, push: { intervalMs: 3_600_000, otlp: { endpoint: `${receiver.url}/v1/metrics` } } })
+  app.get('/', async () => 'ok')
+  app.metrics.setExemplarSource(() => ({ trace_id: TRACE, span_id: SPAN }))
+  await app.ready()
+  await app.inject({ url: '/' })
+  await app.close()
+
+  const metric = receiver.exports.at(-1)!.decoded.metrics.find((m) => m.name === 'http_request_duration_seconds')!
+  t.equal(metric.kind, 'exponential_histogram')
+  const [point] = metric.points
+  t.equal(point!.exemplars.length, 1, 'the request\'s exemplar is on the exponential point')
+  t.equal(point!.exemplars[0]!.traceId, TRACE)
+  t.equal(point!.exemplars[0]!.spanId, SPAN)
+  t.same(point!.exemplars[0]!.attributes, {})
+})

@@ -2,6 +2,9 @@ import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import { Counter, Gauge, Histogram } from '@prometheus-io/client'
 import metrics from '../src/index.js'
+import { collectRegistry } from '../src/push/collect.js'
+import { MergedLabels } from '../src/push/merged-labels.js'
+import { Slicer } from '../src/push/slices.js'
 import { startOtlpReceiver } from '../../../test-support/otlp-receiver.js'
 import { startOtlpGrpcReceiver } from '../../../test-support/otlp-grpc-receiver.js'
 import { waitFor } from '../../../test-support/wait-for.js'
@@ -173,4 +176,58 @@ test('a push after a bigger one sends its own series only (the sink writes each 
   t.ok(small.body.length < receiver.exports[0]!.body.length / 10, 'the smaller request is sent at its own length')
   t.same(byName(small.decoded, 'queue_depth').points.map((p) => [p.attributes, p.value]), [[{ queue: 'mail' }, 7]], 'nothing of the bigger request is left in it')
   t.equal(small.decoded.scope, '@obs/metrics', 'the request is whole from its start')
+})
+
+test('headers given in code replace OTEL_EXPORTER_OTLP_HEADERS: the environment\'s key does not go to an endpoint given in code', async (t) => {
+  const receiver = await startOtlpReceiver((body) => readMetricsRequest(body))
+  t.teardown(() => receiver.close())
+  process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-env-key=from-env'
+  process.env.OTEL_EXPORTER_OTLP_METRICS_HEADERS = 'authorization=Bearer%20env'
+  t.teardown(() => { delete process.env.OTEL_EXPORTER_OTLP_HEADERS; delete process.env.OTEL_EXPORTER_OTLP_METRICS_HEADERS })
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, push: { intervalMs: 3_600_000, otlp: { endpoint: `${receiver.url}/v1/metrics`, headers: { 'x-api-key': 'secret' } } } })
+  await app.ready()
+  await app.close()
+  const { headers } = receiver.exports[0]!
+  t.equal(headers['x-api-key'], 'secret')
+  t.equal(headers['x-env-key'], undefined, 'OTEL_EXPORTER_OTLP_HEADERS is not sent')
+  t.equal(headers.authorization, undefined, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS is not sent')
+  t.equal(headers['content-type'], 'application/x-protobuf')
+})
+
+test('delta temporality: a push that failed is not lost, the next delta covers its interval', async (t) => {
+  const receiver = await startOtlpReceiver((body) => readMetricsRequest(body))
+  t.teardown(() => receiver.close())
+  receiver.failWith = 400
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, requestMetrics: false, push: { intervalMs: 50, otlp: { endpoint: `${receiver.url}/v1/metrics`, temporality: 'delta' } } })
+  const jobs = new Counter({ name: 'jobs_total', help: 'Jobs done.', registers: [app.metrics.registry] })
+  jobs.inc(5)
+  await app.ready()
+  const failed = /otel_sdk_exporter_metric_data_point_exported_total\{otel_component_type="otlp_http_metric_exporter",error_type="400"\} [1-9]/
+  await waitFor('a failed push', async () => failed.test((await app.inject({ url: '/metrics' })).body) ? true : undefined)
+  jobs.inc(2)
+  receiver.failWith = undefined
+  await waitFor('a delivered push', async () => receiver.exports.length > 0 ? true : undefined)
+  await app.close()
+  const values = receiver.exports.map((e) => byName(e.decoded, 'jobs_total').points[0]!.value!)
+  t.equal(values.reduce((a, b) => a + b, 0), 7, 'the delivered deltas add up to the total')
+})
+
+test('with default labels, a series keeps the same merged label object from push to push (its key is found, not rebuilt)', async (t) => {
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, defaultLabels: { region: 'eu' } })
+  app.get('/', async () => 'ok')
+  await app.ready()
+  await app.inject({ url: '/' })
+  const merged = new MergedLabels()
+  const labelsOf = async (): Promise<object> => {
+    const snapshot = await collectRegistry(app.metrics.registry, { region: 'eu' }, () => {}, new Slicer(), merged)
+    return snapshot.families.find((f) => f.name === 'http_requests_total')!.points[0]!.labels
+  }
+  const first = await labelsOf()
+  const second = await labelsOf()
+  t.same(first, { method: 'GET', route: '/', status_code: '200', region: 'eu' })
+  t.equal(first, second, 'the same object')
+  await app.close()
 })

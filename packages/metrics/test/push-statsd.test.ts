@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { createSocket } from 'node:dgram'
 import Fastify from 'fastify'
-import { Counter, Gauge } from '@prometheus-io/client'
+import { Counter, Gauge, Summary } from '@prometheus-io/client'
 import metrics from '../src/index.js'
 import { waitFor } from '../../../test-support/wait-for.js'
 
@@ -67,4 +67,30 @@ test('plain StatsD folds label values into the name', async (t) => {
   await app.close()
   await waitFor('the final push', async () => receiver.lines.length > 0 ? true : undefined)
   t.same(receiver.lines.filter((l) => l.startsWith('jobs_total')), ['jobs_total.send_now.mail:4|c'], 'values by label name order, unsafe characters replaced, no tags')
+})
+
+test('a summary\'s sum that falls (negative observations) is a change, not a reset; names with \':\', \'#\', \'@\' are made safe', async (t) => {
+  const receiver = await startStatsdReceiver()
+  t.teardown(() => receiver.close())
+  const app = Fastify()
+  await app.register(metrics, { processMetrics: false, requestMetrics: false, push: { intervalMs: 50, statsd: { port: receiver.port } } })
+  const balance = new Summary({ name: 'balance_change', help: 'Balance changes.', percentiles: [0.5], registers: [app.metrics.registry] })
+  new Counter({ name: 'jobs:done_total', help: 'A recording-rule style name.', registers: [app.metrics.registry] }).inc(4)
+  // A hand-made registry metric may have any name: '#' would start DogStatsD tags, '@' a sample rate.
+  app.metrics.registry.registerMetric({
+    name: 'odd#name@x',
+    help: 'Odd.',
+    type: 'counter',
+    aggregator: 'sum',
+    get: async () => ({ name: 'odd#name@x', help: 'Odd.', type: 'counter', aggregator: 'sum', values: [{ labels: {}, value: 2 }] })
+  } as never)
+  balance.observe(5)
+  await app.ready()
+  await waitFor('the first push', async () => receiver.lines.includes('balance_change.sum:5|c') ? true : undefined)
+  balance.observe(-3)
+  await waitFor('the second count', async () => receiver.lines.filter((l) => l.startsWith('balance_change.count:')).length === 2 ? true : undefined)
+  await app.close()
+  t.same(receiver.lines.filter((l) => l.startsWith('balance_change.sum:')), ['balance_change.sum:5|c', 'balance_change.sum:-3|c'], 'the sum\'s change is -3, not 2')
+  t.ok(receiver.lines.includes('jobs_done_total:4|c'), `':' is replaced in the name: ${receiver.lines.filter((l) => l.startsWith('jobs')).join(' ')}`)
+  t.ok(receiver.lines.includes('odd_name_x:2|c'), `'#' and '@' are replaced in the name: ${receiver.lines.filter((l) => l.startsWith('odd')).join(' ')}`)
 })

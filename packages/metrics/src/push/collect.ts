@@ -3,7 +3,8 @@ import type { SampleValue } from '../exposition/histogram-values.js'
 import { SelfRenderedFamily } from '../exposition/self-rendered-family.js'
 import { type Exemplar, registryDefaultLabels } from '../exposition/text-format.js'
 import { hasNativeHistograms } from '../native/snapshot.js'
-import { type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from './families.js'
+import { type ExponentialPoint, type HistogramPoint, type Labels, type PushFamily, type PushSnapshot, type ScalarPoint, seriesKey, type SummaryPoint } from './families.js'
+import { MergedLabels } from './merged-labels.js'
 import type { Slicer } from './slices.js'
 
 interface ClientFamily {
@@ -19,17 +20,18 @@ interface RegistryMetric { name: string, get (): Promise<ClientFamily> | ClientF
  * Reads every family of `registry` as push data: plain client metrics through their `get()`, the
  * self-rendered request histograms from their own data (so exemplars come along), native
  * histograms through `nativeHistograms()`. Labels are merged as `/metrics` merges them: the
- * registry's default labels, then the plugin's, win over a series' own. A family whose collect
- * fails is left out and reported, as in a scrape.
+ * registry's default labels, then the plugin's, win over a series' own (`mergedLabels`, kept from
+ * push to push, makes each merged label set once). A family whose collect fails is left out and
+ * reported, as in a scrape.
  */
 export async function collectRegistry (
   registry: Registry,
   defaultLabels: Labels,
   onCollectError: (metric: string, error: unknown) => void,
-  slicer: Slicer
+  slicer: Slicer,
+  mergedLabels: MergedLabels = new MergedLabels()
 ): Promise<PushSnapshot> {
-  const defaults = { ...registryDefaultLabels(registry), ...defaultLabels }
-  const merge = Object.keys(defaults).length === 0 ? (labels: Labels): Labels => labels : (labels: Labels): Labels => ({ ...labels, ...defaults })
+  const merge = mergedLabels.merger({ ...registryDefaultLabels(registry), ...defaultLabels })
   const families: PushFamily[] = []
   for (const metric of registry.getMetricsAsArray() as unknown as RegistryMetric[]) {
     if (slicer.due()) await slicer.pause()
@@ -46,7 +48,10 @@ export async function collectRegistry (
 async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) => Labels, slicer: Slicer): Promise<PushFamily | undefined> {
   if (hasNativeHistograms(metric)) {
     const { name, help } = metric as unknown as { name: string, help: string }
-    const points = metric.nativeHistograms().map((series) => ({ labels: merge(series.labels), histogram: series.histogram }))
+    const exemplars = metric instanceof SelfRenderedFamily ? classicExemplars(metric) : undefined
+    const points = metric.nativeHistograms().map((series): ExponentialPoint => ({
+      labels: merge(series.labels), histogram: series.histogram, exemplars: exemplars?.get(series.labels)
+    }))
     return { kind: 'exponential', name, help: help ?? '', points }
   }
   if (metric instanceof SelfRenderedFamily) {
@@ -69,6 +74,20 @@ async function collectFamily (metric: RegistryMetric, merge: (labels: Labels) =>
     }
   }
   return fromClientFamily(await metric.get(), merge)
+}
+
+/**
+ * The request families' exemplars (one per classic bucket), by the series' label object, which
+ * their native histograms share: OTLP carries them on the exponential point.
+ */
+function classicExemplars (family: SelfRenderedFamily): Map<Labels, ReadonlyArray<Exemplar | undefined>> | undefined {
+  const series = family.histogramSeries()
+  if (series === undefined) return undefined
+  const out = new Map<Labels, ReadonlyArray<Exemplar | undefined>>()
+  for (const { labels, data } of series) {
+    if (data.exemplars !== undefined && data.exemplars.some((e) => e !== undefined)) out.set(labels, [...data.exemplars])
+  }
+  return out
 }
 
 function fromClientFamily (family: ClientFamily, merge: (labels: Labels) => Labels): PushFamily | undefined {

@@ -26,6 +26,8 @@ export interface HistogramPoint {
 export interface ExponentialPoint {
   readonly labels: Labels
   readonly histogram: NativeHistogramSnapshot
+  /** The series' classic exemplars (the latest per classic bucket), when its family keeps them. */
+  readonly exemplars?: ReadonlyArray<Exemplar | undefined> | undefined
 }
 
 export interface SummaryPoint {

@@ -4,8 +4,13 @@ import { SeriesKeys } from './families.js'
 export type Temporality = 'cumulative' | 'delta'
 
 interface Entry<T> {
+  /** What the last push that was delivered saw; `committed` false while the series was never delivered. */
   startMs: number
   last: T
+  committed: boolean
+  /** What the push under way saw, kept apart until it is delivered. */
+  nextStartMs: number
+  next: T
   generation: number
 }
 
@@ -18,8 +23,10 @@ export interface Tracked<T> {
 
 /**
  * What one sink remembers of every series between pushes: when the series started (OTLP's
- * start_time_unix_nano) and its last value (for deltas). A series that is gone from a push is
- * forgotten at its end, so the memory never holds more series than the registry does.
+ * start_time_unix_nano) and its last value (for deltas). A push's values are pending until the
+ * sink delivered it (`commit`); a push that failed is `abandon`ed, so the next delta covers its
+ * interval too. A series that is gone from a delivered push is forgotten, so the memory never
+ * holds more series than the registry does (plus those of one push).
  */
 export class SeriesMemory<T> {
   private readonly entries = new Map<string, Entry<T>>()
@@ -39,26 +46,40 @@ export class SeriesMemory<T> {
    * observations happened after it.
    */
   track (key: string, current: T, isReset: (previous: T, current: T) => boolean, temporality: Temporality): Tracked<T> {
-    const entry = this.entries.get(key)
+    let entry = this.entries.get(key)
     if (entry === undefined) {
-      this.entries.set(key, { startMs: this.previousMs, last: current, generation: this.generation })
-      return { startMs: this.previousMs, previous: undefined }
+      entry = { startMs: this.previousMs, last: current, committed: false, nextStartMs: this.previousMs, next: current, generation: this.generation }
+      this.entries.set(key, entry)
     }
-    const reset = isReset(entry.last, current)
+    const reset = !entry.committed || isReset(entry.last, current)
     const previous = reset ? undefined : entry.last
-    if (reset) entry.startMs = this.previousMs
-    entry.last = current
+    entry.nextStartMs = reset ? this.previousMs : entry.startMs
+    entry.next = current
     entry.generation = this.generation
-    return { startMs: temporality === 'delta' ? this.previousMs : entry.startMs, previous }
+    return { startMs: temporality === 'delta' ? this.previousMs : entry.nextStartMs, previous }
   }
 
-  /** Ends a push made at `timeMs`: series it did not see are forgotten. */
-  endPush (timeMs: number): void {
+  /** The push made at `timeMs` was delivered: its values become the previous ones; series it did not see are forgotten. */
+  commit (timeMs: number): void {
     for (const [key, entry] of this.entries) {
-      if (entry.generation !== this.generation) this.entries.delete(key)
+      if (entry.generation !== this.generation) {
+        this.entries.delete(key)
+        continue
+      }
+      entry.startMs = entry.nextStartMs
+      entry.last = entry.next
+      entry.committed = true
     }
     this.generation++
     this.previousMs = timeMs
+  }
+
+  /** The push failed: what it saw is dropped, the next push's changes start where the last delivered one ended. */
+  abandon (): void {
+    for (const [key, entry] of this.entries) {
+      if (!entry.committed) this.entries.delete(key)
+    }
+    this.generation++
   }
 
   get size (): number {

@@ -31,7 +31,8 @@ const SPAN_ID = /^[0-9a-f]{16}$/i
 /**
  * Encodes one push into `w` (emptied first; the sink reuses it from push to push, so that a
  * request of megabytes is not regrown and copied every time); `memory` keeps start times and, for
- * delta temporality, the previous values.
+ * delta temporality, the previous values. What the request holds stays pending in `memory`: the
+ * sink commits it once it was delivered, or abandons it.
  */
 export async function encodeMetricsRequest (
   snapshot: PushSnapshot,
@@ -89,7 +90,7 @@ export async function encodeMetricsRequest (
           const { histogram } = point as ExponentialPoint
           const { startMs, previous } = memory.track(key, histogram, isCounterReset as (a: unknown, b: unknown) => boolean, options.temporality)
           const data = options.temporality === 'delta' && previous !== undefined ? subtractHistograms(histogram, previous as NativeHistogramSnapshot) : histogram
-          exponentialPoint(w, point.labels, data, startBytes(startMs), time)
+          exponentialPoint(w, point as ExponentialPoint, data, startBytes(startMs), time, options.temporality === 'delta' ? startMs : 0)
           break
         }
         case 'summary': {
@@ -118,7 +119,6 @@ export async function encodeMetricsRequest (
   if (slicer.due()) await slicer.pause()
   w.end() // ResourceMetrics
   if (slicer.due()) await slicer.pause()
-  memory.endPush(snapshot.timeMs)
   return { bytes: w.finish(), points }
 }
 
@@ -161,11 +161,14 @@ function histogramPoint (w: ProtobufWriter, point: HistogramPoint, start: Uint8A
   w.double(5, point.sum)
   w.packedFixed64(6, point.counts.map(count))
   w.packedDoubles(7, point.bounds)
-  if (point.exemplars !== undefined) {
-    for (const e of point.exemplars) {
-      // In delta temporality an exemplar belongs to the push whose interval it fell in.
-      if (e !== undefined && e.timestamp * 1000 >= exemplarsAfterMs) exemplar(w, 8, e)
-    }
+  exemplars(w, 8, point.exemplars, exemplarsAfterMs)
+}
+
+function exemplars (w: ProtobufWriter, field: number, list: ReadonlyArray<Exemplar | undefined> | undefined, afterMs: number): void {
+  if (list === undefined) return
+  for (const e of list) {
+    // In delta temporality an exemplar belongs to the push whose interval it fell in.
+    if (e !== undefined && e.timestamp * 1000 >= afterMs) exemplar(w, field, e)
   }
 }
 
@@ -181,9 +184,9 @@ function buckets (w: ProtobufWriter, field: number, sparse: NativeHistogramSnaps
   w.end()
 }
 
-/** ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6, zero_count 7, positive 8, negative 9, zero_threshold 14. */
-function exponentialPoint (w: ProtobufWriter, labels: Labels, h: NativeHistogramSnapshot, start: Uint8Array, time: Uint8Array): void {
-  attributes(w, 1, labels)
+/** ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6, zero_count 7, positive 8, negative 9, exemplars 11, zero_threshold 14. */
+function exponentialPoint (w: ProtobufWriter, point: ExponentialPoint, h: NativeHistogramSnapshot, start: Uint8Array, time: Uint8Array, exemplarsAfterMs: number): void {
+  attributes(w, 1, point.labels)
   w.fixed64Bytes(2, start)
   w.fixed64Bytes(3, time)
   w.fixed64(4, count(h.count))
@@ -192,6 +195,7 @@ function exponentialPoint (w: ProtobufWriter, labels: Labels, h: NativeHistogram
   w.fixed64(7, count(h.zeroCount))
   buckets(w, 8, h.positive)
   buckets(w, 9, h.negative)
+  exemplars(w, 11, point.exemplars, exemplarsAfterMs)
   w.double(14, h.zeroThreshold)
 }
 

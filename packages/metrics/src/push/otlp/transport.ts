@@ -1,6 +1,7 @@
 // The official OTLP transports (@opentelemetry/otlp-exporter-base over HTTP, otlp-grpc-exporter-base
 // over gRPC), given bytes we encoded ourselves: they bring retries with backoff, the timeout,
 // gzip, TLS from OTEL_EXPORTER_OTLP_*_CERTIFICATE and the user agent.
+import type { IExporterTransport } from '@opentelemetry/otlp-exporter-base'
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http'
 import { convertLegacyOtlpGrpcOptions, createEmptyMetadata, createOtlpGrpcExportDelegate } from '@opentelemetry/otlp-grpc-exporter-base'
 import type { EncodedRequest } from './metrics-request.js'
@@ -16,7 +17,8 @@ export interface TransportOptions {
 }
 
 export interface OtlpTransport {
-  send (request: EncodedRequest): Promise<void>
+  /** Sends within `budgetMs` (retries included), or the transport's own timeout if that is shorter. */
+  send (request: EncodedRequest, budgetMs: number): Promise<void>
   shutdown (): Promise<void>
 }
 
@@ -27,20 +29,37 @@ const serializer = {
 }
 const countPoints = { name: 'metric_data_point' as const, countItems: (request: EncodedRequest): number => request.points }
 
+/** What both delegates offer (the gRPC one is built on another patch release of otlp-exporter-base). */
+interface ExportDelegate {
+  export (request: EncodedRequest, done: (result: { code: number, error?: Error }) => void): void
+  shutdown (): Promise<void>
+}
+
 const GRPC_SERVICE = 'MetricsExportService'
 const GRPC_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export'
 
+/**
+ * `options.headers` are the sink's resolved headers (those given in code, else the variables'):
+ * the legacy converters would merge OTEL_EXPORTER_OTLP_*HEADERS under them, sending an API key of
+ * the environment to an endpoint given in code, so their result gets exactly ours instead.
+ */
 export function createOtlpTransport (options: TransportOptions): OtlpTransport {
   const common = { url: options.url, timeoutMillis: options.timeoutMs, compression: options.compression as never, concurrencyLimit: 2 }
-  const delegate = options.protocol === 'grpc'
-    ? createOtlpGrpcExportDelegate(
-      convertLegacyOtlpGrpcOptions({ ...common, metadata: metadataOf(options.headers) }, 'METRICS'),
-      serializer as never, 'otlp_grpc_metric_exporter', countPoints, undefined, GRPC_SERVICE, GRPC_PATH)
-    : createOtlpHttpExportDelegate(
-      convertLegacyHttpOptions({ ...common, headers: { ...options.headers } }, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
-      serializer as never, 'otlp_http_metric_exporter', countPoints, undefined)
+  let delegate: ExportDelegate
+  if (options.protocol === 'grpc') {
+    const config = convertLegacyOtlpGrpcOptions(common, 'METRICS')
+    config.metadata = () => metadataOf(options.headers)
+    delegate = createOtlpGrpcExportDelegate(config, serializer as never, 'otlp_grpc_metric_exporter', countPoints, undefined, GRPC_SERVICE, GRPC_PATH)
+  } else {
+    const config = convertLegacyHttpOptions(common, 'METRICS', 'v1/metrics', {})
+    const headers = { ...options.headers, 'Content-Type': 'application/x-protobuf' }
+    config.headers = async () => ({ ...headers }) // the transport adds User-Agent to what it gets
+    delegate = createOtlpHttpExportDelegate(config, serializer as never, 'otlp_http_metric_exporter', countPoints, undefined)
+  }
+  const budget = budgetedTimeout(delegate, options.timeoutMs)
   return {
-    send: (request) => new Promise<void>((resolve, reject) => {
+    send: (request, budgetMs) => new Promise<void>((resolve, reject) => {
+      budget.set(budgetMs)
       delegate.export(request, (result) => {
         if (result.code === 0) resolve()
         else reject(result.error ?? new Error('OTLP export failed'))
@@ -48,6 +67,26 @@ export function createOtlpTransport (options: TransportOptions): OtlpTransport {
     }),
     shutdown: () => delegate.shutdown()
   }
+}
+
+/**
+ * The delegates take one timeout when they are made, and a push that spent part of its own on
+ * collecting and encoding must not give the send all of it. The delegate hands its timeout to its
+ * transport per send (the retrying transport's deadline): the transport is wrapped to get what is
+ * left of the push instead. Sends never overlap (a pusher runs one push at a time). Should the
+ * delegate's insides change, sends keep the transport's own timeout.
+ */
+function budgetedTimeout (delegate: ExportDelegate, timeoutMs: number): { set (budgetMs: number): void } {
+  let budgetMs = timeoutMs
+  const inside = delegate as unknown as { _transport?: IExporterTransport }
+  const transport = inside._transport
+  if (transport !== undefined && typeof transport.send === 'function') {
+    inside._transport = {
+      send: (data, timeoutMillis) => transport.send(data, Math.max(1, Math.min(timeoutMillis, budgetMs))),
+      shutdown: () => transport.shutdown()
+    }
+  }
+  return { set: (value) => { budgetMs = value } }
 }
 
 function metadataOf (headers: Readonly<Record<string, string>>): ReturnType<typeof createEmptyMetadata> {

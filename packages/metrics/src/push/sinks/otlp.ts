@@ -108,16 +108,21 @@ export const otlp: SinkModule<OtlpPushOptions, ResolvedOtlp> = {
       target: `${target.origin}${r.protocol === 'grpc' ? '' : target.pathname}`,
       intervalMs: r.intervalMs,
       timeoutMs: r.timeoutMs,
-      async export (snapshot, slicer) {
+      async export (snapshot, slicer, deadlineMs) {
         const writer = spare ?? new ProtobufWriter(64 * 1024)
         spare = undefined
         const request = await encodeMetricsRequest(snapshot, memory, { resource: r.resource, scope: SCOPE, temporality: r.temporality }, slicer, writer)
-        if (request.points === 0) {
-          spare = writer
-          return 0
+        try {
+          if (request.points > 0) {
+            if (slicer.due()) await slicer.pause()
+            // What is left of the push's timeout once collected and encoded, retries included.
+            await transport.send(request, deadlineMs - Date.now())
+          }
+        } catch (error) {
+          memory.abandon() // the next delta covers this push's interval too
+          throw error
         }
-        if (slicer.due()) await slicer.pause()
-        await transport.send(request)
+        memory.commit(snapshot.timeMs)
         spare = writer
         return request.points
       },

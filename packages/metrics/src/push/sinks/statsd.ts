@@ -39,6 +39,14 @@ interface Send {
 // Plain StatsD names are dot-separated paths (Graphite): a label value becomes one segment.
 const segment = (value: string): string => value.replace(/[^A-Za-z0-9_-]+/g, '_') || '_'
 
+// ':' '|' '@' '#' end a name in the StatsD line (`name:value|type|@rate|#tags`), a newline ends the line;
+// Prometheus names may hold ':' (recording-rule style).
+const statsdName = (name: string): string => name.replace(/[:|@#\r\n]/g, '_')
+
+/** A count and a sum that go together (a summary's, a native histogram's): the count tells a reset. */
+interface CountAndSum { readonly count: number, readonly sum: number }
+const countWentDown = (previous: CountAndSum, current: CountAndSum): boolean => current.count < previous.count
+
 function foldedName (name: string, labels: Labels): string {
   let out = name
   for (const label of Object.keys(labels).sort()) out += `.${segment(labels[label]!)}`
@@ -97,6 +105,11 @@ export const statsd: SinkModule<StatsdPushOptions, ResolvedStatsd> = {
     const count = (name: string, delta: number, labels: Labels): void => {
       if (delta !== 0) send.count(name, delta, labels)
     }
+    const countAndSum = (key: string, current: CountAndSum): CountAndSum => {
+      // A sum may fall without a reset (negative observations): only a falling count is one.
+      const previous = memory.track(key, current, countWentDown as (a: unknown, b: unknown) => boolean, 'delta').previous as CountAndSum | undefined
+      return previous === undefined ? current : { count: current.count - previous.count, sum: current.sum - previous.sum }
+    }
 
     return {
       componentType: 'statsd',
@@ -107,11 +120,11 @@ export const statsd: SinkModule<StatsdPushOptions, ResolvedStatsd> = {
         failure = undefined
         let points = 0
         for (const family of snapshot.families) {
-          const { name } = family
+          const name = statsdName(family.name)
           for (const point of family.points) {
             if (slicer.due()) await slicer.pause()
             points++
-            const key = memory.keys.of(name, point.labels)
+            const key = memory.keys.of(family.name, point.labels)
             switch (family.kind) {
               case 'counter': count(name, counted(key, (point as { value: number }).value), point.labels); break
               case 'gauge': send.gauge(name, (point as { value: number }).value, point.labels); break
@@ -129,20 +142,26 @@ export const statsd: SinkModule<StatsdPushOptions, ResolvedStatsd> = {
               }
               case 'exponential':
               case 'summary': {
-                const { count: n, sum } = family.kind === 'exponential' ? (point as { histogram: { count: number, sum: number } }).histogram : point as { count: number, sum: number }
-                count(`${name}.count`, counted(`${key}\u0000count`, n), point.labels)
-                count(`${name}.sum`, counted(`${key}\u0000sum`, sum), point.labels)
+                const { count: n, sum } = family.kind === 'exponential' ? (point as { histogram: CountAndSum }).histogram : point as CountAndSum
+                const delta = countAndSum(key, { count: n, sum })
+                count(`${name}.count`, delta.count, point.labels)
+                count(`${name}.sum`, delta.sum, point.labels)
                 break
               }
             }
           }
         }
-        memory.endPush(snapshot.timeMs)
-        await new Promise<void>((resolve, reject) => client.flush((error) => {
-          const cause = error ?? failure
-          if (cause === undefined || cause === null) resolve()
-          else reject(cause)
-        }))
+        try {
+          await new Promise<void>((resolve, reject) => client.flush((error) => {
+            const cause = error ?? failure
+            if (cause === undefined || cause === null) resolve()
+            else reject(cause)
+          }))
+        } catch (error) {
+          memory.abandon() // the next push's changes cover this push's too
+          throw error
+        }
+        memory.commit(snapshot.timeMs)
         return points
       },
       close: () => new Promise<void>((resolve) => client.close(() => resolve()))

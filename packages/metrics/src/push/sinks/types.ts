@@ -22,8 +22,8 @@ export interface Sink {
   readonly target: string
   readonly intervalMs: number
   readonly timeoutMs: number
-  /** Sends one snapshot; resolves with the data points sent. */
-  export (snapshot: PushSnapshot, slicer: Slicer): Promise<number>
+  /** Sends one snapshot by `deadlineMs` (Date.now() time: the push's timeout); resolves with the data points sent. */
+  export (snapshot: PushSnapshot, slicer: Slicer, deadlineMs: number): Promise<number>
   close (): Promise<void>
 }
 
