@@ -23,6 +23,7 @@ const loggingVariants = [
   'pino + @obs/tracing, logCorrelation: false',
   'pino + @obs/tracing (correlated)',
   'preset logger + @obs/tracing (correlated)',
+  'preset logger, otlp: false + @obs/tracing (correlated)',
   'preset logger + @obs/tracing + OTLP logs (HTTP/protobuf)'
 ].map(variant)
 
@@ -32,6 +33,7 @@ const setup = 'Every traced variant runs the same SDK (`initTracing()`: TracerPr
   'the variant says otherwise. "OpenTelemetry floor" is the least a server span costs: context extracted, span started ' +
   'and made current, ended at the response, in two hooks; "attach()" makes it current with the API `context.attach()`, ' +
   'which uses AsyncLocalStorage.withScope() where Node has it, instead of `context.with()`. Logging variants write every line (Fastify\'s request logging) to /dev/null; ' +
+  'the preset logger looks the SDK\'s log export up on every line unless made with `otlp: false`; ' +
   'the OTLP logs variant also exports every line as an OTLP log record (batch processor, protobuf over HTTP) to a sink in another process.'
 
 export async function run ({ rounds = 5 } = {}) {

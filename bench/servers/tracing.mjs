@@ -119,6 +119,10 @@ switch (variant) {
   case 'preset logger + @obs/tracing (correlated)':
     await withObsTracing(1, { logger: { loggerInstance: pino(loggerOptions({ serviceName: 'bench' }), devNull()) } })
     break
+  case 'preset logger, otlp: false + @obs/tracing (correlated)':
+    // Without the per-line look-up of the SDK's log export, against the variant above.
+    await withObsTracing(1, { logger: { loggerInstance: pino(loggerOptions({ serviceName: 'bench', otlp: false }), devNull()) } })
+    break
   case 'preset logger + @obs/tracing + OTLP logs (HTTP/protobuf)': {
     // The same as the preset variant, with every line also exported as an OTLP log record
     // (batched, protobuf over HTTP to the sink); the logger is made after the SDK, so it finds it.

@@ -114,6 +114,32 @@ test('bad options are coded errors before anything runs; bad token counts are le
   ]
   for (const [what, call] of bad) t.throws(call, { code: 'OBS_TRACING_INVALID_ARGUMENT' }, what)
   t.notOk(ran, 'the work never ran')
+})
+
+test('unknown option keys of the GenAI helpers are coded errors naming the nearest key, before anything runs', async (t) => {
+  let ran = false
+  const run = (): void => { ran = true }
+  t.throws(() => withChatSpan({ model: 'm', provider: 'p', conversationID: 'c-1' } as never, run),
+    { code: 'OBS_TRACING_INVALID_ARGUMENT', message: 'Invalid argument "withChatSpan conversationID": unknown option; did you mean "withChatSpan conversationId"?' })
+  t.throws(() => withAgentSpan({ agent: 'a', provider: 'p', conversationID: 'c-1' } as never, run),
+    { code: 'OBS_TRACING_INVALID_ARGUMENT', message: /"withAgentSpan conversationID".*did you mean "withAgentSpan conversationId"/ })
+  t.throws(() => withToolSpan({ tool: 't', callID: 'call_1' } as never, run),
+    { code: 'OBS_TRACING_INVALID_ARGUMENT', message: /"withToolSpan callID".*did you mean "withToolSpan callId"/ })
+  t.throws(() => withToolSpan({ tool: 't', temperature: 0.2 } as never, run),
+    { code: 'OBS_TRACING_INVALID_ARGUMENT', message: /"withToolSpan temperature": unknown option; the options are tool, type, callId, attributes, tracer/ })
+  t.notOk(ran, 'the work never ran')
+  t.equal(withChatSpan({ model: 'm', provider: 'p', operation: 'chat', conversationId: 'c', serverAddress: 'h', serverPort: 1, attributes: {}, tracer: undefined }, () => 'ran'), 'ran', 'every documented key is known')
+  t.equal(withAgentSpan({ agent: 'a', provider: 'p', kind: 'client', model: 'm', agentId: 'i', conversationId: 'c', attributes: {}, tracer: undefined }, () => 'ran'), 'ran')
+})
+
+test('a serverPort that is not an integer port is a coded error, not silently dropped', async (t) => {
+  let ran = false
+  const run = (): void => { ran = true }
+  for (const serverPort of [443.5, '443', 0, 70000, Number.NaN]) {
+    t.throws(() => withChatSpan({ model: 'm', provider: 'p', serverPort: serverPort as never }, run),
+      { code: 'OBS_TRACING_INVALID_ARGUMENT', message: /"withChatSpan serverPort": expected an integer port from 1 to 65535/ }, String(serverPort))
+  }
+  t.notOk(ran, 'the work never ran')
 
   const set: Record<string, unknown> = {}
   const span = { setAttribute: (key: string, value: unknown) => { set[key] = value } } as unknown as Parameters<typeof setGenAiUsage>[0]

@@ -109,12 +109,29 @@ test('logs over OTLP/gRPC, turned on in code, with metadata; a logger made befor
     [{ labels: { otel_component_type: 'otlp_grpc_log_exporter' }, value: 1 }])
 })
 
-test('logs stay on stdout alone by default, and the preset adds no OTLP hook then', async (t) => {
+test('a logger made before initTracing() without otlp or OTEL_LOGS_EXPORTER exports once the SDK sends logs', async (t) => {
+  const receiver = await startLogsReceiver()
+  t.teardown(() => receiver.close())
+  const stdout = new LogLines()
+  const logger = createLogger({ env: {} }, stdout)
+  logger.info('before any SDK')
+  const sdk = initTracing({ instrumentations: false, env: {}, logs: { exporter: 'otlp', endpoint: `${receiver.url}/v1/logs` } })
+  t.teardown(() => sdk.shutdown())
+  logger.warn({ job: 'reindex' }, 'after initTracing')
+  await sdk.forceFlush()
+  const records = await waitFor('the record', async () => receivedRecords(receiver)[0] === undefined ? undefined : receivedRecords(receiver), 5_000, 20)
+  t.same(records.map((r) => r.body), ['after initTracing'], 'the line written once the SDK runs, not the one before')
+  t.match(records[0], { severityNumber: SEVERITY.WARN, attributes: { job: 'reindex' } })
+  t.same(stdout.lines.map((l) => l.msg), ['before any SDK', 'after initTracing'], 'stdout has both')
+})
+
+test('logs stay on stdout alone by default; only otlp: false leaves the per-line SDK lookup out', async (t) => {
   const sdk = initTracing({ instrumentations: false, env: {} })
   t.teardown(() => sdk.shutdown())
   t.equal(sdk.logs, undefined)
   t.same(sdk.config.logs, { kind: 'none' })
-  t.equal(loggerOptions({ env: {} }).hooks?.streamWrite?.name, '', 'the plain redacting hook')
+  t.equal(loggerOptions({ env: {}, otlp: false }).hooks?.streamWrite?.name, '', 'the plain redacting hook')
+  t.equal(loggerOptions({ env: {} }).hooks?.streamWrite?.name, 'redactAndExport', 'by default, whatever the SDK does now')
   t.equal(loggerOptions({ env: { OTEL_LOGS_EXPORTER: 'otlp' } }).hooks?.streamWrite?.name, 'redactAndExport')
   t.match(resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_BLRP_SCHEDULE_DELAY: '200' } }).logs,
     { kind: 'otlp', target: { url: 'http://collector:4318/v1/logs', protocol: 'http/protobuf' }, batch: { scheduledDelayMillis: 200 } },

@@ -128,6 +128,25 @@ test('invalid endpoints in the environment are warned about and ignored', async 
   t.same(codes, ['OBS_TRACING_INVALID_ENV'])
 })
 
+test('an invalid endpoint variable is named in the warning, its credentials never shown', async (t) => {
+  const { result, codes, messages } = await warnings(() => resolveSdkConfig({
+    env: {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpcs://svc-user:s3cr3t-pass@collector:4317/?api_key=tok-123',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'token=bearer-xyz@collector:4318'
+    }
+  }))
+  t.same(exporterOf(result), { kind: 'none' }, 'both ignored')
+  t.same(codes, ['OBS_TRACING_INVALID_ENV', 'OBS_TRACING_INVALID_ENV'])
+  t.match(messages[0], /^Ignoring OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: expected an http\(s\) URL; its scheme is neither http nor https \(the value is not shown/)
+  t.match(messages[1], /^Ignoring OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL; it does not parse as a URL \(the value is not shown/)
+  for (const secret of ['svc-user', 's3cr3t-pass', 'tok-123', 'bearer-xyz', 'collector', 'grpcs']) {
+    t.notOk(messages.some((message) => message.includes(secret)), `no warning holds "${secret}"`)
+  }
+  const logs = await warnings(() => resolveSdkConfig({ env: { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'ftp://u:logs-pass@h/' } }))
+  t.match(logs.messages, [/^Ignoring OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: /])
+  t.notOk(logs.messages.some((message) => message.includes('logs-pass')), 'nor for logs')
+})
+
 test('bad options are coded errors', async (t) => {
   const bad: unknown[] = [
     { endpoint: 'ftp://x' }, { endpoint: 42 }, { headers: { a: 1 } }, { protocol: 'grpc/json' }, { exporter: 'zipkin' }, { exporter: {} },

@@ -22,13 +22,17 @@ export interface AgentSpanOptions extends GenAiSpanCommon {
   conversationId?: string
 }
 
+const OPTION_NAMES: Record<keyof AgentSpanOptions, true> = {
+  agent: true, provider: true, kind: true, model: true, agentId: true, conversationId: true, attributes: true, tracer: true
+}
+
 /**
  * Runs an agent invocation in an `invoke_agent {agent}` span of the GenAI conventions, kind
  * INTERNAL or CLIENT, with `gen_ai.operation.name` `invoke_agent`, `gen_ai.provider.name` and
  * `gen_ai.agent.name`. Its model calls and tools, run inside, are its children.
  */
 export function withAgentSpan<R> (options: AgentSpanOptions, fn: (span: Span) => R): WithSpanResult<R> {
-  assertOptions(options, 'withAgentSpan options')
+  assertOptions(options, OPTION_NAMES, 'withAgentSpan')
   const agent = requiredString(options.agent, 'withAgentSpan agent')
   const kind = options.kind ?? 'internal'
   if (kind !== 'internal' && kind !== 'client') throw new InvalidArgumentError('withAgentSpan kind', 'expected "internal" or "client"')

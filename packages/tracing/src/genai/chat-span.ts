@@ -1,4 +1,5 @@
 import { SpanKind, type Span } from '@opentelemetry/api'
+import { InvalidArgumentError } from '../errors.js'
 import type { WithSpanResult } from '../plugin/with-span.js'
 import { GEN_AI, SERVER } from './attributes.js'
 import { assertOptions, optionalString, requiredString, runGenAiSpan, type GenAiSpanCommon } from './run.js'
@@ -17,6 +18,18 @@ export interface ChatSpanOptions extends GenAiSpanCommon {
   serverPort?: number
 }
 
+const OPTION_NAMES: Record<keyof ChatSpanOptions, true> = {
+  model: true, provider: true, operation: true, conversationId: true, serverAddress: true, serverPort: true, attributes: true, tracer: true
+}
+
+function optionalPort (value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new InvalidArgumentError(what, 'expected an integer port from 1 to 65535')
+  }
+  return value
+}
+
 /**
  * Runs `fn` in an inference span of the GenAI conventions: `chat gpt-4o`, kind CLIENT, with
  * `gen_ai.operation.name`, `gen_ai.provider.name` and `gen_ai.request.model`. Set what the
@@ -24,16 +37,15 @@ export interface ChatSpanOptions extends GenAiSpanCommon {
  * failed (status ERROR, `error.type`) and passes through.
  */
 export function withChatSpan<R> (options: ChatSpanOptions, fn: (span: Span) => R): WithSpanResult<R> {
-  assertOptions(options, 'withChatSpan options')
+  assertOptions(options, OPTION_NAMES, 'withChatSpan')
   const model = requiredString(options.model, 'withChatSpan model')
   const operation = optionalString(options.operation, 'withChatSpan operation') ?? 'chat'
-  const port = options.serverPort
   return runGenAiSpan(`${operation} ${model}`, SpanKind.CLIENT, {
     [GEN_AI.OPERATION_NAME]: operation,
     [GEN_AI.PROVIDER_NAME]: requiredString(options.provider, 'withChatSpan provider'),
     [GEN_AI.REQUEST_MODEL]: model,
     [GEN_AI.CONVERSATION_ID]: optionalString(options.conversationId, 'withChatSpan conversationId'),
     [SERVER.ADDRESS]: optionalString(options.serverAddress, 'withChatSpan serverAddress'),
-    [SERVER.PORT]: Number.isInteger(port) ? port : undefined
+    [SERVER.PORT]: optionalPort(options.serverPort, 'withChatSpan serverPort')
   }, options, fn, 'withChatSpan')
 }

@@ -1,3 +1,4 @@
+import { assertKnownOptions, type OptionNames } from '@obs/core'
 import { trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api'
 import { InvalidArgumentError } from '../errors.js'
 import { runInSpan, type WithSpanResult } from '../plugin/with-span.js'
@@ -20,8 +21,13 @@ export function optionalString (value: unknown, what: string): string | undefine
   return value === undefined ? undefined : requiredString(value, what)
 }
 
-export function assertOptions (options: unknown, what: string): asserts options is Record<string, unknown> {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(what, 'expected an options object')
+/**
+ * An options object with no key outside `known` (one key per option, so TypeScript checks the
+ * list is whole): a misspelled `conversationID` is an error, not an attribute silently left out.
+ */
+export function assertOptions (options: unknown, known: OptionNames, helper: string): asserts options is Record<string, unknown> {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${helper} options`, 'expected an options object')
+  assertKnownOptions(options, known, InvalidArgumentError, `${helper} `)
 }
 
 /**

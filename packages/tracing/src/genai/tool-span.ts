@@ -12,13 +12,15 @@ export interface ToolSpanOptions extends GenAiSpanCommon {
   callId?: string
 }
 
+const OPTION_NAMES: Record<keyof ToolSpanOptions, true> = { tool: true, type: true, callId: true, attributes: true, tracer: true }
+
 /**
  * Runs a tool in an `execute_tool {tool}` span of the GenAI conventions, kind INTERNAL, with
  * `gen_ai.operation.name` `execute_tool` and `gen_ai.tool.name`. A throw or rejection marks the
  * span failed (status ERROR, `error.type`) and passes through.
  */
 export function withToolSpan<R> (options: ToolSpanOptions, fn: (span: Span) => R): WithSpanResult<R> {
-  assertOptions(options, 'withToolSpan options')
+  assertOptions(options, OPTION_NAMES, 'withToolSpan')
   const tool = requiredString(options.tool, 'withToolSpan tool')
   return runGenAiSpan(`execute_tool ${tool}`, SpanKind.INTERNAL, {
     [GEN_AI.OPERATION_NAME]: 'execute_tool',

@@ -1,7 +1,7 @@
 import { assertKnownOptions } from '@obs/core'
 import { context, trace } from '@opentelemetry/api'
 import { pino, stdSerializers, stdTimeFunctions, symbols, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import { type Env, readEnv, readListEnv, readPairsEnv } from '../sdk/env.js'
+import { type Env, readEnv, readPairsEnv } from '../sdk/env.js'
 import { InvalidOptionError } from '../errors.js'
 import { kTraceFieldsBound } from '../symbols.js'
 import { traceLogFields } from './log-fields.js'
@@ -18,9 +18,9 @@ export interface LoggerPresetOptions extends ServiceOptions {
   /** What a redacted value is replaced with. */
   censor?: string
   /**
-   * Hand every written line to the running SDK's OTLP log export too (stdout stays). Default: on
-   * when the SDK exports logs (`initTracing({ logs: { exporter: 'otlp' } })`) or
-   * `OTEL_LOGS_EXPORTER=otlp` is set.
+   * Hand every written line to the running SDK's OTLP log export too (stdout stays), whenever one
+   * runs (`initTracing({ logs: { exporter: 'otlp' } })` or `OTEL_LOGS_EXPORTER=otlp`), even one
+   * started after the logger was made. Default on; `false` never exports.
    */
   otlp?: boolean
   /** Read configuration from this object instead of `process.env`. */
@@ -96,20 +96,14 @@ function redactChildBindings (censor: string): (child: Logger) => void {
   }
 }
 
-/** Whether lines go over OTLP too: the option, else the running SDK's choice, else the environment. */
-function exportsLogs (option: boolean | undefined, env: Env): boolean {
-  if (option !== undefined) return option
-  const sdk = runningTracingSdk()
-  if (sdk?.logs !== undefined) return true
-  return readListEnv(env, 'OTEL_LOGS_EXPORTER')?.includes('otlp') === true
-}
-
 /**
  * The line as written: secret query parameters of any URL in it, the message included (Fastify's
  * 404 line writes the raw URL); one search for `?` on lines without one. With logs over OTLP the
  * same line, whole and redacted, also goes to the SDK's log export, which parses it once: what
- * stdout shows is what the collector gets. The SDK is looked up per line, so a logger built
- * before `initTracing()` (or kept across a restart in tests) finds the one running.
+ * stdout shows is what the collector gets. The SDK is looked up per line (one read of a global
+ * slot, then of its `logs`), so a logger built before `initTracing()` (or kept across a restart
+ * in tests) finds the one running; which SDK will run, and whether it exports logs, is not known
+ * when the logger is made. Only `otlp: false` leaves the lookup out.
  */
 function streamWriteHook (censorInJson: string, otlp: boolean): (line: string) => string {
   if (!otlp) return (line) => redactUrlsInText(line, censorInJson)
@@ -165,7 +159,7 @@ export function loggerOptions (options: LoggerPresetOptions = {}): LoggerOptions
     },
     mixin: traceMixin,
     mixinMergeStrategy: mergeTraceFields,
-    hooks: { streamWrite: streamWriteHook(censorInJson, exportsLogs(options.otlp, env)) },
+    hooks: { streamWrite: streamWriteHook(censorInJson, options.otlp !== false) },
     onChild: redactChildBindings(censor),
     ...(extra.length === 0 ? {} : { redact: { paths: [...extra], censor } }),
     serializers: {

@@ -64,6 +64,14 @@ function oneOfFromEnv<T extends string> (env: Env, names: readonly string[], all
 }
 
 /**
+ * What is wrong with an endpoint that is not an http(s) URL, told without any part of it: even
+ * its scheme may be a user name (`user:token@host` parses as the scheme `user:`).
+ */
+function notAnHttpUrl (value: string): string {
+  return URL.canParse(value) ? 'expected an http(s) URL; its scheme is neither http nor https' : 'expected an http(s) URL; it does not parse as a URL'
+}
+
+/**
  * The signal's URL from the environment. The signal-specific variable is taken as it is; the
  * general one gets `/v1/<signal>` over HTTP and is taken as it is over gRPC, as the OTLP exporter
  * specification says.
@@ -73,12 +81,12 @@ function endpointFromEnv (env: Env, signal: OtlpSignal, protocol: OtlpProtocol):
   const specific = readEnv(env, specificName)
   if (specific !== undefined) {
     if (isHttpUrl(specific)) return specific
-    warnEnv(specificName, specific, 'expected an http(s) URL')
+    warnEnv(specificName, undefined, `${notAnHttpUrl(specific)} (the value is not shown: it may hold credentials)`)
   }
   const base = readEnv(env, generalName)
   if (base === undefined) return undefined
   if (!isHttpUrl(base)) {
-    warnEnv(generalName, base, 'expected an http(s) URL')
+    warnEnv(generalName, undefined, `${notAnHttpUrl(base)} (the value is not shown: it may hold credentials)`)
     return undefined
   }
   if (protocol === 'grpc') return base
