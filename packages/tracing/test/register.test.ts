@@ -63,9 +63,11 @@ test('register with an unreachable collector: requests are served and the app st
   t.equal((await fetch(`http://127.0.0.1:${app.port}/hello`)).status, 200)
   const { code, stderr } = await app.stop()
   t.equal(code, 0)
-  // The failed export is said once, as a warning that names the exporter and the cause; nothing else.
-  t.match(stderr, /^\(node:\d+\) \[OBS_TRACING_EXPORT_FAILED\] Warning: otlp_http_span_exporter: the export of \d+ spans to http:\/\/127\.0\.0\.1:9 failed \(error_type "ECONNREFUSED"\)/)
-  t.equal(stderr.match(/OBS_TRACING_EXPORT_FAILED/g)?.length, 1, 'once')
+  // A failed export is said at most once (whether it fails before the process exits depends on
+  // timing), as a warning that names the exporter and the cause; nothing else is written.
+  const warning = /\(node:\d+\) \[OBS_TRACING_EXPORT_FAILED\] Warning: otlp_http_span_exporter: the export of \d+ spans to http:\/\/127\.0\.0\.1:9 failed \(error_type "ECONNREFUSED"\)\. [^\n]*\n(\(Use `node --trace-warnings[^\n]*\n)?/
+  t.ok((stderr.match(/OBS_TRACING_EXPORT_FAILED/g)?.length ?? 0) <= 1, 'at most once')
+  t.equal(stderr.replace(warning, ''), '', 'nothing else on stderr')
 })
 
 test('register: the final flush when the process runs out of work is bounded, even with a collector that never answers', async (t) => {
