@@ -4,6 +4,7 @@ import metrics from '@obs/metrics'
 import { VectorBuffer } from '../src/promql/vector-buffer.js'
 import type { Vector } from '../src/promql/vector.js'
 import { RegistrySnapshot } from '../src/series/registry-snapshot.js'
+import { SeriesIndex, type Slot } from '../src/series/series-index.js'
 
 const fill = (buffer: VectorBuffer, entries: Array<[string, number]>): Vector => {
   buffer.start()
@@ -69,4 +70,22 @@ test('a snapshot keeps the values it read while the cycle pauses and the family 
   t.same(values('jobs_total'), [5], 'still as read after every pause')
   const next = await source.collect(['jobs_total', 'queue_size'])
   t.ok(next.samples.get('jobs_total')![0]!.value > 5, 'the next read sees the new values')
+})
+
+test('a series that goes keeps its last value and reset offset, and the series that takes its place starts from zero', async (t) => {
+  const index = new SeriesIndex('jobs_total')
+  const seen: Slot[] = []
+  index.attach({ offer: (slot) => { seen.push(slot); return true } })
+  await index.ingest([{ labels: { worker: 'a' }, value: 7.5 }, { labels: { worker: 'b' }, value: 2 }])
+  // A counter reset of `a`: 7.5 goes into its offset.
+  await index.ingest([{ labels: { worker: 'a' }, value: 1.25 }, { labels: { worker: 'b' }, value: 3 }])
+  const [a, b] = seen
+  t.same([a!.value, a!.offset, b!.value, b!.offset], [1.25, 7.5, 3, 0])
+  await index.ingest([{ labels: { worker: 'b' }, value: 4 }, { labels: { worker: 'c' }, value: 0.5 }])
+  const c = seen[2]!
+  t.equal(a!.gone, true, 'a went')
+  t.same([a!.value, a!.offset], [1.25, 7.5], 'a keeps what it had reached')
+  t.same([c.value, c.offset, b!.value], [0.5, 0, 4], 'c (in the place a left) and b have their own numbers')
+  await index.ingest([{ labels: { worker: 'b' }, value: 5 }, { labels: { worker: 'c' }, value: 0.75 }])
+  t.same([a!.value, a!.offset, c.value, b!.value], [1.25, 7.5, 0.75, 5], 'and keep them at the next snapshot')
 })

@@ -169,13 +169,16 @@ export class AlertEngine {
     }
     this.trackErrors(report)
     notifications.push(...this.raised.expire(now))
-    for (const alert of this.allActive()) {
+    // Plain loops, not allActive(): a generator allocates a result object per alert at every cycle.
+    const count = (alert: AlertInstance): void => {
       if (alert.state === 'pending') report.pending++
-      if (alert.state !== 'firing') continue
+      if (alert.state !== 'firing') return
       report.firing++
       const repeat = alert.repeat(now, this.options.repeatIntervalMs)
       if (repeat !== undefined) notifications.push(repeat)
     }
+    for (const state of this.states) state.active.forEach(count)
+    this.raised.active.forEach(count)
     report.notifications = notifications.length
     this.notify(notifications)
     return report

@@ -1,10 +1,8 @@
+import { ColumnSample, NumberColumn } from './number-column.js'
 import type { Vector } from './vector.js'
 
-/** A sample that a buffer owns and refills at every cycle. */
-interface OwnedSample {
-  labels: Readonly<Record<string, string>>
-  value: number
-}
+/** A sample that a buffer owns and refills at every cycle; its value is the buffer's `values[at]`. */
+type OwnedSample = ColumnSample<Readonly<Record<string, string>>>
 
 /**
  * The result vector of one node (or source), refilled at every cycle instead of built anew: while
@@ -18,6 +16,7 @@ export class VectorBuffer {
   private readonly vector: Vector = new Map()
   private readonly keys: string[] = []
   private readonly samples: OwnedSample[] = []
+  private readonly values = new NumberColumn()
   private count = 0
   private moved = false
 
@@ -29,15 +28,15 @@ export class VectorBuffer {
 
   push (key: string, labels: Readonly<Record<string, string>>, value: number): void {
     const at = this.count++
+    this.values.set(at, value)
     const sample = this.samples[at]
     if (sample !== undefined && this.keys[at] === key) {
       sample.labels = labels
-      sample.value = value
       return
     }
     this.moved = true
     this.keys[at] = key
-    this.samples[at] = { labels, value }
+    this.samples[at] = new ColumnSample(this.values, at, labels)
   }
 
   /** The result: every pushed sample by key, in the order pushed (a repeated key keeps its first place and its last value). */

@@ -12,7 +12,7 @@ export class AbsentSource extends SelectorSource {
   }
 
   present (): boolean {
-    this.members = this.members.filter((slot) => !slot.gone)
+    if (this.members.some((slot) => slot.gone)) this.members = this.members.filter((slot) => !slot.gone)
     return this.members.length > 0
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { hasNativeHistograms, type NativeHistogramSeries } from '@obs/metrics'
 import { HISTOGRAM_SUFFIX } from '../promql/matchers.js'
+import { ColumnSample, NumberColumn } from '../promql/number-column.js'
 import { noPause, type Pause } from '../slices.js'
 import type { RawSample } from './series-index.js'
 
@@ -44,8 +45,8 @@ interface Family {
   get (): Promise<FamilyData> | FamilyData
 }
 
-/** A copy of a sample, owned by the snapshot source and refilled at every read. */
-interface OwnedSample { labels: RawSample['labels'], value: number }
+/** Copies of the samples of one name, owned by the snapshot source and refilled at every read; the values in a Float64Array (see NumberColumn). */
+interface Copies { readonly samples: Array<ColumnSample<RawSample['labels']>>, readonly values: NumberColumn }
 
 /**
  * Reads the registry directly, one family per name the rules use (not the whole registry): a
@@ -58,7 +59,7 @@ export class RegistrySnapshot implements SnapshotSource {
    * `inc`), so the copy is what lets a cycle yield between families and still see each family as
    * it was read. The copies are kept and refilled: a cycle over 100,000 series makes none anew.
    */
-  private readonly copies = new Map<string, OwnedSample[]>()
+  private readonly copies = new Map<string, Copies>()
 
   constructor (private readonly registry: Registry) {}
 
@@ -95,13 +96,13 @@ export class RegistrySnapshot implements SnapshotSource {
             for (const entry of into) if (entry.name === name) target = entry
             if (target === undefined) continue
           }
-          const copy = target.copies[target.count++]
+          const at = target.count++
+          const { samples: copies, values: numbers } = target.copies
           const labels = value.labels ?? NO_LABELS
-          if (copy === undefined) target.copies.push({ labels, value: value.value })
-          else {
-            copy.labels = labels
-            copy.value = value.value
-          }
+          numbers.set(at, value.value)
+          const copy = copies[at]
+          if (copy === undefined) copies.push(new ColumnSample(numbers, at, labels))
+          else copy.labels = labels
         }
         for (const { name, count } of into) counts.set(name, count)
       } catch (error) {
@@ -113,7 +114,7 @@ export class RegistrySnapshot implements SnapshotSource {
       await pause()
     }
     for (const [name, count] of counts) {
-      const copies = this.copiesOf(name)
+      const copies = this.copiesOf(name).samples
       copies.length = count
       samples.set(name, copies)
     }
@@ -122,9 +123,9 @@ export class RegistrySnapshot implements SnapshotSource {
     return { samples, failed, types, natives }
   }
 
-  private copiesOf (name: string): OwnedSample[] {
+  private copiesOf (name: string): Copies {
     let copies = this.copies.get(name)
-    if (copies === undefined) this.copies.set(name, copies = [])
+    if (copies === undefined) this.copies.set(name, copies = { samples: [], values: new NumberColumn() })
     return copies
   }
 }

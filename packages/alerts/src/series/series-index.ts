@@ -1,3 +1,4 @@
+import { NumberColumn } from '../promql/number-column.js'
 import { labelKey } from '../promql/vector.js'
 import { noPause, type Pause } from '../slices.js'
 
@@ -10,20 +11,19 @@ export interface RawSample {
   readonly value: number
 }
 
-/** One series of one name, as long as it keeps appearing in snapshots. */
+/**
+ * One series of one name, as long as it keeps appearing in snapshots. Its two numbers live in its
+ * index's NumberColumn (at `2 * at` and `2 * at + 1`), not in fields: a field would box every new
+ * value in an object of its own (see NumberColumn). A series that goes takes its numbers with it
+ * into a column of its own, and its place is given to the next new series.
+ */
 export class Slot {
-  value = 0
-  /**
-   * What the series lost to counter resets (a drop adds the value before it), so that
-   * `value + offset` only grows: worked out once per series, whatever reads it as a counter.
-   */
-  offset = 0
   epoch = 0
   gone = false
   readonly labels: Readonly<Record<string, string>>
   readonly labelCount: number
 
-  constructor (readonly key: string, readonly rawLabels: Readonly<Record<string, string | number>>) {
+  constructor (readonly key: string, readonly rawLabels: Readonly<Record<string, string | number>>, private column: NumberColumn, private at: number) {
     const labels: Record<string, string> = {}
     let count = 0
     for (const name in rawLabels) {
@@ -32,6 +32,41 @@ export class Slot {
     }
     this.labels = labels
     this.labelCount = count
+    column.set(2 * at, 0)
+    column.set(2 * at + 1, 0)
+  }
+
+  /** The value in the last snapshot that had the series. */
+  get value (): number {
+    return this.column.values[2 * this.at]!
+  }
+
+  set value (value: number) {
+    this.column.values[2 * this.at] = value
+  }
+
+  /**
+   * What the series lost to counter resets (a drop adds the value before it), so that
+   * `value + offset` only grows: worked out once per series, whatever reads it as a counter.
+   */
+  get offset (): number {
+    return this.column.values[2 * this.at + 1]!
+  }
+
+  set offset (offset: number) {
+    this.column.values[2 * this.at + 1] = offset
+  }
+
+  /** Marks the series gone; its numbers stay readable, and its place in the column is returned. */
+  retire (): number {
+    const own = new NumberColumn(2)
+    own.values[0] = this.value
+    own.values[1] = this.offset
+    const at = this.at
+    this.column = own
+    this.at = 0
+    this.gone = true
+    return at
   }
 }
 
@@ -48,6 +83,10 @@ export interface SeriesConsumer {
  */
 export class SeriesIndex {
   private readonly byKey = new Map<string, Slot>()
+  /** The numbers of every series (see Slot), and the places series that went have left free. */
+  private readonly numbers = new NumberColumn()
+  private readonly free: number[] = []
+  private places = 0
   private order: Slot[] = []
   /** The order before last, whose array the next snapshot fills (two arrays take turns). */
   private spare: Slot[] = []
@@ -93,7 +132,7 @@ export class SeriesIndex {
         const key = labelKey(sample.labels)
         slot = this.byKey.get(key)
         if (slot === undefined) {
-          slot = new Slot(key, sample.labels)
+          slot = new Slot(key, sample.labels, this.numbers, this.free.pop() ?? this.places++)
           this.byKey.set(key, slot)
           const le = slot.labels.le
           if (le !== undefined) this.les.set(le, (this.les.get(le) ?? 0) + 1)
@@ -109,7 +148,7 @@ export class SeriesIndex {
     for (let i = 0; i < previous.length; i++) {
       const slot = previous[i]!
       if (slot.epoch !== epoch && !slot.gone) {
-        slot.gone = true
+        this.free.push(slot.retire())
         this.byKey.delete(slot.key)
         const le = slot.labels.le
         if (le !== undefined) {
