@@ -40,11 +40,19 @@ test('the console in a browser', async (t) => {
     await page.waitForFunction('document.querySelectorAll("#routes tbody tr").length >= 3')
     const rate = page.locator('figure.chart').filter({ hasText: 'Request rate' })
     t.match(await rate.locator('.u-legend').innerText(), /GET \/users\/:id/)
-    // Hover the middle of the plot: the legend shows the values under the cursor, numbers, not dashes.
+    // Hover the right end of the plot: the legend shows the values under the cursor, numbers, not
+    // dashes. A chart is drawn anew when a route joins it, so the plot is looked up again until the
+    // legend answers (a detached plot has no box).
     const over = rate.locator('.u-over')
-    const box = (await over.boundingBox())!
-    await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2)
-    const value = await rate.locator('.u-legend tr:has-text("GET /users/:id") .u-value').innerText()
+    let value = ''
+    for (let attempt = 0; attempt < 40 && !/^\d+(\.\d+)?$/.test(value); attempt++) {
+      const box = await over.boundingBox()
+      if (box !== null) {
+        await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2)
+        value = await rate.locator('.u-legend tr:has-text("GET /users/:id") .u-value').innerText()
+      }
+      if (!/^\d+(\.\d+)?$/.test(value)) await page.waitForTimeout(250)
+    }
     t.match(value, /^\d+(\.\d+)?$/, `the rate under the cursor: ${value}`)
     t.ok(Number(value) > 0)
     await page.locator('#health tr[data-check="database"] .badge.pass').waitFor()
