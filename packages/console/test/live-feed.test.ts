@@ -93,3 +93,24 @@ test('a page that leaves is no longer counted', async (t) => {
   await unwatched(app)
   t.equal(app.obsConsole.watchers, 0)
 })
+
+test('at most 32 live pages at once: the 33rd is told 503, and a page that closes makes room', async (t) => {
+  const { app } = await buildTestApp()
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const streams = await Promise.all(Array.from({ length: 32 }, async () => {
+    const stream = await openStream(app)
+    await stream.next('history')
+    return stream
+  }))
+  t.teardown(() => { for (const stream of streams) stream.close() })
+  t.equal(app.obsConsole.watchers, 32)
+  const refused = await app.inject('/obs/api/stream')
+  t.equal(refused.statusCode, 503)
+  t.match(refused.json(), { error: 'at most 32 live pages at once' })
+  streams.pop()!.close()
+  await new Promise<void>((resolve) => { const wait = (): void => { if (app.obsConsole.watchers < 32) resolve(); else setImmediate(wait) }; wait() })
+  const again = await openStream(app)
+  t.ok(await again.next('history'), 'a new page gets its history')
+  again.close()
+})

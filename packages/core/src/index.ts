@@ -1,5 +1,5 @@
 export type { CodedError, InvalidOption } from './coded-error.js'
-export { errorType } from './error-type.js'
+export { errorType, exportErrorType } from './error-type.js'
 export { isThenable } from './thenable.js'
 export { isHttpUrl, isIntegerAtLeast, isNonNegativeNumber, isPositiveNumber } from './values.js'
 export { assertKnownOptions, assertKnownPluginOptions, FASTIFY_REGISTER_OPTIONS, nearestName, type OptionNames } from './known-options.js'

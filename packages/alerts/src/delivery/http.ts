@@ -97,7 +97,7 @@ export async function postJson (to: Endpoint, body: unknown, headers: Readonly<R
     throw new DeliveryError(`reading the answer of ${shown} failed: ${scrub((error as Error).message, to)}`, 'connection', true)
   }
   if (response.ok) return text
-  const detail = `${shown} answered ${response.status}${text === '' ? '' : `: ${scrub(text.slice(0, 200).replace(/\s+/g, ' '), to)}`}`
+  const detail = `${shown} answered ${response.status}${text === '' ? '' : `: ${scrub(text, to).slice(0, 200).replace(/\s+/g, ' ')}`}`
   if (RETRYABLE_STATUS.has(response.status)) throw new DeliveryError(detail, 'unavailable', true, retryAfter(response.headers.get('retry-after')))
   throw new DeliveryError(detail, 'rejected', false)
 }

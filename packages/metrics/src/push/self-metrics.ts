@@ -17,7 +17,12 @@ function counter<L extends string> (registry: Registry, name: string, help: stri
   return new Counter({ name, help, labelNames, registers: [registry] })
 }
 
+/** A bound on the error types counted: they come from outside (status codes, error names). */
+const MAX_ERROR_TYPES = 64
+const OVERFLOW_ERROR_TYPE = '_OTHER'
+
 export function pushSelfMetrics (registry: Registry, prefix: string): PushSelfMetrics {
+  const errorTypes = new Set<string>()
   const exported = counter(registry, EXPORTED,
     'Metric data points for which a push finished, successfully or not (error_type is set when it failed), by sink.',
     ['otel_component_type', 'error_type'])
@@ -26,6 +31,10 @@ export function pushSelfMetrics (registry: Registry, prefix: string): PushSelfMe
     ['otel_component_type'])
   return {
     exported (componentType, points, errorType) {
+      if (errorType !== undefined && !errorTypes.has(errorType)) {
+        if (errorTypes.size < MAX_ERROR_TYPES) errorTypes.add(errorType)
+        else errorType = OVERFLOW_ERROR_TYPE
+      }
       exported.inc(errorType === undefined ? { otel_component_type: componentType } : { otel_component_type: componentType, error_type: errorType }, points)
     },
     skipped (componentType) {

@@ -1,5 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
-import { exportErrorType } from './export-error-type.js'
+import { exportErrorType } from '@obs/core'
 import type { ExportFailureLog } from './export-failure-log.js'
 import type { SelfMetricName, SelfMetrics } from './self-metrics.js'
 

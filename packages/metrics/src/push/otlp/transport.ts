@@ -48,7 +48,8 @@ export function createOtlpTransport (options: TransportOptions): OtlpTransport {
   let delegate: ExportDelegate
   if (options.protocol === 'grpc') {
     const config = convertLegacyOtlpGrpcOptions(common, 'METRICS')
-    config.metadata = () => metadataOf(options.headers)
+    const metadata = grpcHeaders(options.headers)
+    config.metadata = () => metadataOf(metadata)
     delegate = createOtlpGrpcExportDelegate(config, serializer as never, 'otlp_grpc_metric_exporter', countPoints, undefined, GRPC_SERVICE, GRPC_PATH)
   } else {
     const config = convertLegacyHttpOptions(common, 'METRICS', 'v1/metrics', {})
@@ -87,6 +88,21 @@ function budgetedTimeout (delegate: ExportDelegate, timeoutMs: number): { set (b
     }
   }
   return { set: (value) => { budgetMs = value } }
+}
+
+/**
+ * The headers gRPC metadata can carry, checked once: grpc-js refuses keys outside [0-9a-z_.-] and
+ * values outside printable ASCII (a token read with its trailing newline) with an error that
+ * quotes the value. Such a header is left out, named without its value (it may be a secret).
+ */
+function grpcHeaders (headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase()
+    if (/^[0-9a-z_.-]+$/.test(key) && /^[\x20-\x7e]*$/.test(value)) out[key] = value
+    else process.emitWarning(`The header "${name}" is not valid gRPC metadata and is not sent`, { code: 'OBS_METRICS_INVALID_HEADER' })
+  }
+  return out
 }
 
 function metadataOf (headers: Readonly<Record<string, string>>): ReturnType<typeof createEmptyMetadata> {

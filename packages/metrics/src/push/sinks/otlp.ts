@@ -105,7 +105,8 @@ export const otlp: SinkModule<OtlpPushOptions, ResolvedOtlp> = {
     return {
       componentType: r.protocol === 'grpc' ? 'otlp_grpc_metric_exporter' : 'otlp_http_metric_exporter',
       // Origin and path only: a query string or user info may hold a credential.
-      target: `${target.origin}${r.protocol === 'grpc' ? '' : target.pathname}`,
+      // The origin only: a path may carry a token, and logs name this target.
+      target: target.origin,
       intervalMs: r.intervalMs,
       timeoutMs: r.timeoutMs,
       async export (snapshot, slicer, deadlineMs) {
